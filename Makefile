@@ -1,0 +1,58 @@
+# XenLive. `make` builds iso/xenlive.iso; `make check` runs every test.
+# The real work is done by builder/xenlive-build from the recipes; this file
+# only wires the commands together.
+
+PROFILE ?= iso/default.profile
+JOBS ?= $(shell nproc)
+BUILDER = builder/xenlive-build
+BUILD = $(BUILDER) -p $(PROFILE) -j $(JOBS)
+QEMU = qemu-system-x86_64 -accel tcg -cpu qemu64 -m 2048 -smp 2
+
+.PHONY: all iso deps builder check unit-tests builder-tests boot-tests \
+	initramfs-tests run run-uefi bench lock clean graph explain
+
+all: iso
+
+deps:
+	@scripts/host-deps build
+
+builder:
+	@$(MAKE) -s -C builder
+
+iso: deps builder
+	@$(BUILD) build
+
+graph explain: builder
+	@$(BUILD) $@
+
+lock: deps builder
+	$(BUILD) lock
+
+check: iso
+	@scripts/host-deps test
+	@scripts/check
+
+unit-tests: builder
+	@$(MAKE) -s -C builder test
+
+builder-tests: builder
+	@sh tests/builder/run.sh
+
+boot-tests:
+	@python3 tests/boot/boottest.py --iso iso/xenlive.iso
+
+run: iso
+	@scripts/host-deps test
+	$(QEMU) -nographic -cdrom iso/xenlive.iso
+
+run-uefi: iso
+	@scripts/host-deps test
+	$(QEMU) -nographic -machine q35 -bios /usr/share/ovmf/OVMF.fd -cdrom iso/xenlive.iso
+
+bench: iso
+	@scripts/host-deps test
+	@scripts/bench
+
+clean:
+	@if [ -x $(BUILDER) ]; then $(BUILD) clean; fi
+	@$(MAKE) -s -C builder clean

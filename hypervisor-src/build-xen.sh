@@ -1,0 +1,97 @@
+#!/bin/sh
+# Build the Xen hypervisor from the pinned upstream tarball, our patches and
+# our Kconfig fragment. Outputs in $OUT: xen.gz, xen, xen-version.
+# Environment: see builder/RECIPES.md (OUT, RECIPE_DIR, PIN_xen_src, JOBS).
+set -eu
+
+prog=build-xen
+say() { echo "$prog: $*"; }
+die() { echo "$prog: fatal: $*" >&2; exit 1; }
+
+: "${OUT:?}" "${RECIPE_DIR:?}" "${PIN_xen_src:?}"
+JOBS=${JOBS:-1}
+export LC_ALL=C TZ=UTC
+
+# exactly one upstream tarball, whatever its version (the lock picks it)
+set -- "$PIN_xen_src"/*.orig.tar.*
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+	die "want one *.orig.tar.* in $PIN_xen_src, found: $*"
+fi
+tarball=$1
+fragment=$RECIPE_DIR/xenlive.kconfig
+[ -f "$fragment" ] || die "missing $fragment"
+
+say "unpack $(basename "$tarball")"
+rm -rf src
+mkdir src
+tar -xf "$tarball" -C src --strip-components=1
+
+for p in "$RECIPE_DIR"/patches/*.patch; do
+	[ -e "$p" ] || continue
+	say "patch $(basename "$p"): $(head -n1 "$p")"
+	patch -p1 -s -N -d src <"$p" || die "patch $(basename "$p") does not apply"
+done
+
+# Xen stamps date, time, user, domain and host into compile.h (shown by
+# `xl info` and the boot banner). Fix them: the date is the tarball's commit
+# date (git archive sets every mtime to it), the rest are constants, so the
+# same inputs give a byte-identical xen.gz. SOURCE_DATE_EPOCH also zeroes
+# the PE timestamp of xen.efi. The changeset is the tarball's version.
+epoch=$(stat -c %Y src/Makefile)
+XEN_BUILD_DATE=$(date -u -d "@$epoch")
+XEN_BUILD_TIME=$(date -u -d "@$epoch" +%T)
+export SOURCE_DATE_EPOCH="$epoch" XEN_BUILD_DATE XEN_BUILD_TIME
+export XEN_BUILD_HOST=xenlive XEN_WHOAMI=xenlive XEN_DOMAIN=xenlive
+srcver=$(basename "$tarball" | sed 's/^xen_//; s/\.orig\.tar\..*$//')
+echo "$srcver" >src/.scmversion
+
+say "configure: defconfig + $(basename "$fragment")"
+make -s -C src/xen defconfig >/dev/null
+# drop the fragment's symbols from .config first, so that appending the
+# fragment does not make kconfig warn about every reassignment
+awk 'NR == FNR {
+	if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) mine[substr($0, 1, RLENGTH - 1)] = 1
+	else if ($0 ~ /^# CONFIG_[A-Za-z0-9_]+ is not set$/) mine[$2] = 1
+	next
+}
+{
+	sym = $0
+	sub(/^# /, "", sym); sub(/[= ].*/, "", sym)
+	if (!(sym in mine)) print
+}' "$fragment" src/xen/.config >config.tmp
+cat config.tmp "$fragment" >src/xen/.config
+make -s -C src/xen olddefconfig >/dev/null
+
+# every choice in the fragment must have survived olddefconfig; a "not set"
+# line also holds when the symbol is absent (its dependencies are off)
+bad=0
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*)
+		sym=${line%%=*}
+		grep -qxF -- "$line" src/xen/.config && continue ;;
+	"# CONFIG_"*" is not set")
+		sym=${line#\# }
+		sym=${sym%% *}
+		grep -qxF -- "$line" src/xen/.config && continue
+		grep -q "^$sym=" src/xen/.config || continue ;;
+	*) continue ;;
+	esac
+	now=$(grep "^$sym=\|^# $sym is not set" src/xen/.config || echo "(absent)")
+	echo "$prog: fragment line not in final .config: $line (have: $now)" >&2
+	bad=1
+done <"$fragment"
+[ "$bad" -eq 0 ] || die "Kconfig fragment did not apply (see lines above); fix $fragment"
+
+version=$(make -s -C src/xen xenversion)
+say "build Xen $version ($srcver) with -j$JOBS"
+make -C src/xen -j"$JOBS" >build.log 2>&1 || {
+	tail -n 40 build.log >&2
+	die "make failed, full log in $PWD/build.log"
+}
+
+# xen.gz (gzip -n, so no name or time inside) is what the build makes on
+# x86; xen is the uncompressed ELF32 multiboot image it was made from
+cp src/xen/xen.gz src/xen/xen "$OUT/"
+echo "$version" >"$OUT/xen-version"
+say "done: xen $(wc -c <"$OUT/xen") bytes, xen.gz $(wc -c <"$OUT/xen.gz") bytes"

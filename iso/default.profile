@@ -1,0 +1,15 @@
+# XenLive default profile: the ISO with Xen and a musl/BusyBox dom0.
+# Syntax: builder/RECIPES.md. Paths are relative to the source root.
+lock     iso/xenlive.lock
+fetcher  scripts/apt-fetch
+
+recipe   hypervisor-src/xen.recipe
+recipe   iso/dom0/dom0.recipe
+recipe   iso/dom0/root.recipe
+recipe   iso/boot/iso.recipe
+
+set      ISO_LABEL XENLIVE
+
+default  iso
+artifact iso xenlive.iso iso/xenlive.iso
+artifact iso xenlive.iso.sha256 iso/xenlive.iso.sha256

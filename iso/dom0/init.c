@@ -1,0 +1,711 @@
+/* xenlive-init: the /init of the XenLive dom0 initramfs.
+ *
+ * Loads the drivers listed in /etc/xenlive/modules, finds the boot medium
+ * by its /live/xenlive.id, mounts /live/dom0.sfs under a tmpfs overlay and
+ * switches to it.  It runs as PID 1, so it never returns: when something
+ * fails it says what it tried and why, then runs a rescue shell (again
+ * whenever it exits).
+ *
+ * Initramfs layout it expects:
+ *   /init                             this program (static)
+ *   /bin/busybox, /bin/sh -> busybox  the rescue shell
+ *   /etc/xenlive/modules              .ko basenames, one a line, # comments
+ *   /lib/modules/$(uname -r)/modules.dep, modules.builtin, the .ko files
+ * It creates /dev /proc /sys /run /newroot itself.
+ *
+ * What the dom0 root finds: / = overlay (lower: the squashfs, upper: a
+ * tmpfs), /dev = devtmpfs, /run = tmpfs holding xenlive/medium (the boot
+ * medium, read-only), xenlive/lower and xenlive/rw; /proc and /sys are
+ * left for its own init to mount.
+ *
+ * Kernel command line: xenlive.id=ID xenlive.wait=SECONDS (30)
+ * xenlive.rescue xenlive.debug.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUN     "/run/xenlive"
+#define MEDIUM  RUN "/medium"
+#define LOWER   RUN "/lower"
+#define RW      RUN "/rw"
+#define NEWROOT "/newroot"
+#define SFS     MEDIUM "/live/dom0.sfs"
+#define IDFILE  MEDIUM "/live/xenlive.id"
+
+/* From <linux/loop.h>, defined here so no kernel headers are needed. */
+#define LOOP_SET_FD        0x4C00
+#define LOOP_SET_STATUS64  0x4C04
+#define LOOP_CTL_GET_FREE  0x4C82
+#define LO_FLAGS_READ_ONLY 1
+#define LO_FLAGS_AUTOCLEAR 4
+struct loop_info64 {
+	uint64_t lo_device, lo_inode, lo_rdevice, lo_offset, lo_sizelimit;
+	uint32_t lo_number, lo_encrypt_type, lo_encrypt_key_size, lo_flags;
+	uint8_t lo_file_name[64], lo_crypt_name[64], lo_encrypt_key[32];
+	uint64_t lo_init[2];
+};
+
+#define RAMFS_MAGIC 0x858458f6
+#define TMPFS_MAGIC 0x01021994
+
+static struct {
+	char id[64];
+	unsigned wait;
+	int rescue, debug;
+} cfg = { .wait = 30 };
+
+/* Boot options.  A new one is a field in cfg and a row here. */
+enum optkind { OPT_FLAG, OPT_STR, OPT_UINT };
+static const struct option {
+	const char *name;
+	enum optkind kind;
+	void *dst;
+	size_t size;
+} options[] = {
+	{ "xenlive.id",     OPT_STR,  cfg.id,      sizeof cfg.id },
+	{ "xenlive.wait",   OPT_UINT, &cfg.wait,   0 },
+	{ "xenlive.rescue", OPT_FLAG, &cfg.rescue, 0 },
+	{ "xenlive.debug",  OPT_FLAG, &cfg.debug,  0 },
+};
+
+static void vsay(const char *pre, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf, "xenlive-init: %s", pre);
+	if (n < 0 || (size_t)n >= sizeof buf) return;
+	vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+	n = strlen(buf);
+	buf[n++] = '\n';
+	write(2, buf, n);   /* without a console there is nobody to tell */
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt); vsay("", fmt, ap); va_end(ap);
+}
+
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt); vsay("warning: ", fmt, ap); va_end(ap);
+}
+
+static void debug(const char *fmt, ...)
+{
+	va_list ap;
+	if (!cfg.debug) return;
+	va_start(ap, fmt); vsay("", fmt, ap); va_end(ap);
+}
+
+/* Runs /bin/sh on the console and waits for it.  Returns -1 when it could
+ * not be started.  The shell gets its own session with the console as
+ * controlling terminal, so Ctrl-C and job control work. */
+static int shell(void)
+{
+	char *argv[] = { "sh", 0 };
+	int pfd[2], err = 0, st;
+	pid_t pid, w;
+	ssize_t r;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) pfd[0] = pfd[1] = -1;
+	pid = fork();
+	if (pid < 0) {
+		/* Last resort: a shell that panics the kernel when it exits
+		 * beats no shell at all. */
+		execv("/bin/sh", argv);
+		return -1;
+	}
+	if (!pid) {
+		setsid();
+		ioctl(0, TIOCSCTTY, 1);
+		execv("/bin/sh", argv);
+		err = errno;
+		write(pfd[1], &err, sizeof err);
+		_exit(127);
+	}
+	close(pfd[1]);
+	/* The pipe closes on a successful exec, else it carries its errno. */
+	r = read(pfd[0], &err, sizeof err);
+	close(pfd[0]);
+	/* As PID 1 we also reap whatever the shell left behind. */
+	do w = waitpid(-1, &st, 0);
+	while (w != pid && !(w < 0 && errno == ECHILD));
+	if (r == sizeof err) {
+		warn("unable to execute /bin/sh: %s", strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+static _Noreturn void rescue(void)
+{
+	say("dropping to rescue shell");
+	while (shell() == 0) {
+		say("rescue shell exited, starting another");
+		sleep(1);
+	}
+	say("fatal: no rescue shell, halting");
+	for (;;) pause();
+}
+
+static _Noreturn void dieu(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt); vsay("fatal: unable to ", fmt, ap); va_end(ap);
+	rescue();
+}
+
+static void mkdirp(const char *dir)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		dieu("create %s: %s", dir, strerror(errno));
+}
+
+static void mountat(const char *src, const char *dir, const char *type,
+                    unsigned long flags, const char *data)
+{
+	mkdirp(dir);
+	if (mount(src, dir, type, flags, data) < 0)
+		dieu("mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+/* Reads a small file into buf; returns its length without a trailing
+ * newline, or -1. */
+static int readsmall(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
+	if (fd < 0) return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) return -1;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+	buf[n] = 0;
+	return n;
+}
+
+static void setup(void)
+{
+	int fd;
+	mountat("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, 0);
+	/* The kernel gave us /dev/console from the cpio if it had one;
+	 * the devtmpfs one always exists. */
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd >= 0) {
+		dup2(fd, 0); dup2(fd, 1); dup2(fd, 2);
+		if (fd > 2) close(fd);
+	}
+	say("starting");
+	mountat("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+	mountat("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+	/* One tmpfs for all of RUN, so a single MS_MOVE carries the medium,
+	 * the squashfs and the overlay's upper layer into the new root. */
+	mountat("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	mkdirp(RUN);
+	setenv("PATH", "/sbin:/bin:/usr/sbin:/usr/bin", 0);
+}
+
+static void setopt(const struct option *o, const char *val)
+{
+	char *end;
+	unsigned long u;
+
+	switch (o->kind) {
+	case OPT_FLAG:
+		*(int *)o->dst = !val || strcmp(val, "0");
+		break;
+	case OPT_STR:
+		if (!val || strlen(val) >= o->size)
+			warn("ignoring %s: missing or longer than %zu bytes",
+			     o->name, o->size - 1);
+		else
+			strcpy(o->dst, val);
+		break;
+	case OPT_UINT:
+		errno = 0;
+		u = val ? strtoul(val, &end, 10) : 0;
+		if (!val || !*val || *end || errno || u > 86400)
+			warn("ignoring %s: not a number of seconds", o->name);
+		else
+			*(unsigned *)o->dst = u;
+		break;
+	}
+}
+
+/* Splits the command line the way the kernel does: spaces separate
+ * words, double quotes group and are dropped, name=value. */
+static void readcmdline(void)
+{
+	static char line[4096], word[4096];
+	const char *p = line;
+	size_t i;
+
+	if (readsmall("/proc/cmdline", line, sizeof line) < 0) {
+		warn("unable to read /proc/cmdline: %s", strerror(errno));
+		return;
+	}
+	for (;;) {
+		size_t n = 0;
+		int quoted = 0;
+		char *val;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+		if (!*p) break;
+		for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
+			if (*p == '"') quoted = !quoted;
+			else word[n++] = *p;
+		}
+		word[n] = 0;
+		val = strchr(word, '=');
+		if (val) *val++ = 0;
+		for (i = 0; i < sizeof options / sizeof *options; i++)
+			if (!strcmp(word, options[i].name)) setopt(&options[i], val);
+	}
+	debug("options: xenlive.id=%s xenlive.wait=%u xenlive.rescue=%d",
+	      cfg.id, cfg.wait, cfg.rescue);
+}
+
+/* A whole file mapped read-only; not NUL-terminated. */
+struct map {
+	const char *p;
+	size_t n;
+};
+
+/* Maps a whole file; an empty file gives an empty map. */
+static int mapfile(const char *path, struct map *m)
+{
+	struct stat st;
+	void *p = MAP_FAILED;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	m->p = "";
+	m->n = 0;
+	if (fd < 0) return -1;
+	if (fstat(fd, &st) < 0) st.st_size = -1;
+	else if (st.st_size > 0) p = mmap(0, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (!st.st_size) return 0;
+	if (p == MAP_FAILED) return -1;
+	m->p = p;
+	m->n = st.st_size;
+	return 0;
+}
+
+static void unmap(struct map *m)
+{
+	if (m->n) munmap((void *)m->p, m->n);
+	m->p = "";
+	m->n = 0;
+}
+
+static const char *eol(const char *p, const char *end)
+{
+	const char *e = memchr(p, '\n', end - p);
+	return e ? e : end;
+}
+
+static struct {
+	struct utsname uts;
+	struct map dep, builtin;
+	const char *done[512];   /* modules.dep lines already handled */
+	size_t ndone;
+} mods;
+
+/* Module names treat '-' and '_' as the same character. */
+static int modeq(const char *a, const char *b, size_t n)
+{
+	for (; n; a++, b++, n--)
+		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+			return 0;
+	return 1;
+}
+
+/* Finds the line of a modules.dep-style file whose first path names
+ * module name: "kernel/dir/name.ko" followed by ':' or the line end. */
+static const char *modfind(const struct map *m, const char *name, size_t len)
+{
+	const char *p = m->p, *end = m->p + m->n, *e, *k, *b;
+
+	for (; p < end; p = e + 1) {
+		e = eol(p, end);
+		for (k = p; k < e && *k != ':'; k++) ;
+		for (b = k; b > p && b[-1] != '/'; b--) ;
+		if (k - b == (ptrdiff_t)len + 3 && !memcmp(k - 3, ".ko", 3) && modeq(b, name, len))
+			return p;
+	}
+	return 0;
+}
+
+/* Loads a module after its dependencies, each at most once. */
+static void modload(const char *name, size_t len)
+{
+	const char *line = modfind(&mods.dep, name, len), *end, *k, *p, *t;
+	char path[512];
+	size_t i;
+	int fd;
+
+	if (!line) {
+		if (modfind(&mods.builtin, name, len))
+			debug("module %.*s is built in", (int)len, name);
+		else
+			warn("module %.*s not found in modules.dep", (int)len, name);
+		return;
+	}
+	for (i = 0; i < mods.ndone; i++)
+		if (mods.done[i] == line) return;
+	if (mods.ndone < sizeof mods.done / sizeof *mods.done)
+		mods.done[mods.ndone++] = line;
+
+	end = eol(line, mods.dep.p + mods.dep.n);
+	for (k = line; k < end && *k != ':'; k++) ;
+	for (p = k + 1; p < end; p = t) {
+		const char *b;
+		while (p < end && *p == ' ') p++;
+		for (t = p; t < end && *t != ' '; t++) ;
+		for (b = t; b > p && b[-1] != '/'; b--) ;
+		if (t - b > 3) modload(b, t - b - 3);
+	}
+
+	snprintf(path, sizeof path, "/lib/modules/%s/%.*s",
+	         mods.uts.release, (int)(k - line), line);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) < 0) {
+		if (errno == EEXIST)
+			debug("module %.*s already loaded", (int)len, name);
+		else
+			warn("unable to load module %s: %s", path, strerror(errno));
+	} else
+		debug("loaded module %.*s", (int)len, name);
+	if (fd >= 0) close(fd);
+}
+
+static void loadmodules(void)
+{
+	char path[256];
+	struct map list;
+	const char *p, *e, *w;
+
+	uname(&mods.uts);
+	if (mapfile("/etc/xenlive/modules", &list) < 0) {
+		debug("no /etc/xenlive/modules, loading no modules");
+		return;
+	}
+	snprintf(path, sizeof path, "/lib/modules/%s/modules.dep", mods.uts.release);
+	if (mapfile(path, &mods.dep) < 0)
+		warn("unable to read %s: %s", path, strerror(errno));
+	snprintf(path, sizeof path, "/lib/modules/%s/modules.builtin", mods.uts.release);
+	mapfile(path, &mods.builtin);
+
+	for (p = list.p; p < list.p + list.n; p = e + 1) {
+		e = eol(p, list.p + list.n);
+		while (p < e && (*p == ' ' || *p == '\t')) p++;
+		for (w = p; w < e && *w != ' ' && *w != '\t' && *w != '#'; w++) ;
+		if (w > p) modload(p, w - p);
+	}
+	unmap(&list);
+	unmap(&mods.dep);
+	unmap(&mods.builtin);
+}
+
+/* Why a block device is not the medium. */
+enum why { WHY_NONE, WHY_EMPTY, WHY_NOFS, WHY_NOID, WHY_MISMATCH };
+
+static struct tried {
+	char name[32];
+	char sig[64];     /* "major:minor size": a change means try again */
+	enum why why;
+	int err;          /* last mount errno, for WHY_NOFS */
+	char fstype[16];
+	/* What the medium said; longer than cfg.id so that a truncated
+	 * first line can never equal it. */
+	char id[80];
+} tried[128];
+static size_t ntried;
+
+static const char *const fstypes[] = { "iso9660", "vfat", "ext4" };
+
+static void whytext(const struct tried *t, char *buf, size_t size)
+{
+	switch (t->why) {
+	case WHY_EMPTY: snprintf(buf, size, "no medium"); break;
+	case WHY_NOFS: snprintf(buf, size, "no usable filesystem (last error: %s)", strerror(t->err)); break;
+	case WHY_NOID: snprintf(buf, size, "%s, no /live/xenlive.id", t->fstype); break;
+	case WHY_MISMATCH: snprintf(buf, size, "%s, id '%s' is not '%s'", t->fstype, t->id, cfg.id); break;
+	case WHY_NONE: snprintf(buf, size, "%s, id '%s' matches", t->fstype, t->id); break;
+	}
+}
+
+/* Mounts /dev/NAME on MEDIUM and checks its id.  Returns 1 and leaves it
+ * mounted when it is the medium; sets t->why otherwise. */
+static int probe(struct tried *t, const char *size, const char *avail)
+{
+	char dev[64], pat[32], *c;
+	size_t i;
+	int n;
+
+	if (!strcmp(size, "0")) {
+		t->why = WHY_EMPTY;
+		return 0;
+	}
+	snprintf(dev, sizeof dev, "/dev/%s", t->name);
+	for (c = dev; *c; c++) if (*c == '!') *c = '/';   /* cciss!c0d0 */
+	t->err = ENODEV;   /* when none of the types is in the kernel */
+	for (i = 0; i < sizeof fstypes / sizeof *fstypes; i++) {
+		snprintf(pat, sizeof pat, "\t%s\n", fstypes[i]);
+		if (!strstr(avail, pat)) continue;
+		/* noload: a read-only ext4 mount would still replay the journal
+		 * of someone's disk; we only want to read one file. */
+		if (mount(dev, MEDIUM, fstypes[i], MS_RDONLY | MS_NOSUID | MS_NODEV,
+		          strcmp(fstypes[i], "ext4") ? 0 : "noload") == 0) break;
+		t->err = errno;
+		if (errno == ENOMEDIUM) break;
+	}
+	if (i == sizeof fstypes / sizeof *fstypes || t->err == ENOMEDIUM) {
+		t->why = t->err == ENOMEDIUM ? WHY_EMPTY : WHY_NOFS;
+		/* EINVAL means "not this filesystem".  Anything else may pass:
+		 * a disc put in the drive, the node not yet in /dev, EIO while
+		 * a stick settles; so forget the signature, try next round. */
+		if (t->err != EINVAL) t->sig[0] = 0;
+		return 0;
+	}
+	strcpy(t->fstype, fstypes[i]);
+	n = readsmall(IDFILE, t->id, sizeof t->id);
+	if (n < 0) t->why = WHY_NOID;
+	else {
+		if ((c = strchr(t->id, '\n'))) *c = 0;
+		if ((c = strchr(t->id, '\r'))) *c = 0;
+		t->why = (!cfg.id[0] || !strcmp(t->id, cfg.id)) ? WHY_NONE : WHY_MISMATCH;
+	}
+	if (t->why == WHY_NONE) return 1;
+	umount(MEDIUM);
+	return 0;
+}
+
+/* One pass over /sys/class/block; returns the matching entry or 0. */
+static struct tried *scan(const char *avail)
+{
+	static struct tried spare;   /* used once the table is full */
+	char path[300], dev[24], size[24], why[256];
+	struct dirent *e;
+	struct tried *t, *found = 0, old;
+	size_t i;
+	DIR *d = opendir("/sys/class/block");
+
+	if (!d) dieu("open /sys/class/block: %s", strerror(errno));
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strncmp(e->d_name, "ram", 3) ||
+		    !strncmp(e->d_name, "loop", 4) || strlen(e->d_name) >= sizeof t->name)
+			continue;
+		snprintf(path, sizeof path, "/sys/class/block/%s/dev", e->d_name);
+		if (readsmall(path, dev, sizeof dev) < 0) continue;
+		snprintf(path, sizeof path, "/sys/class/block/%s/size", e->d_name);
+		if (readsmall(path, size, sizeof size) < 0) continue;
+
+		for (i = 0; i < ntried && strcmp(tried[i].name, e->d_name); i++) ;
+		t = i < ntried ? &tried[i] : ntried < sizeof tried / sizeof *tried ? &tried[ntried++] : &spare;
+		snprintf(path, sizeof path, "%s %s", dev, size);
+		if (!strcmp(t->sig, path) && !strcmp(t->name, e->d_name)) continue;
+		old = *t;
+		strcpy(t->name, e->d_name);
+		strcpy(t->sig, path);
+		if (probe(t, size, avail)) found = t;
+		/* Under xenlive.debug, say it once per device and outcome. */
+		if (found || strcmp(old.name, t->name) || old.why != t->why || old.err != t->err) {
+			whytext(t, why, sizeof why);
+			debug("probe /dev/%s: %s", t->name, why);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static void findmedium(void)
+{
+	static char avail[8192];
+	struct timespec now, end, tick = { 0, 250000000 };
+	struct tried *t;
+	char why[256];
+	size_t i;
+
+	mkdirp(MEDIUM);
+	/* Read after loading modules: isofs and vfat may be among them. */
+	if (readsmall("/proc/filesystems", avail, sizeof avail) < 0)
+		dieu("read /proc/filesystems: %s", strerror(errno));
+	strcat(avail, "\n");
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += cfg.wait;
+	for (;;) {
+		if ((t = scan(avail))) break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+			say("fatal: unable to find the boot medium (a device with /live/xenlive.id%s%s) within %u s",
+			    cfg.id[0] ? " = " : "", cfg.id, cfg.wait);
+			if (!ntried) say("  no block devices found");
+			for (i = 0; i < ntried; i++) {
+				whytext(&tried[i], why, sizeof why);
+				say("  /dev/%s: %s", tried[i].name, why);
+			}
+			rescue();
+		}
+		nanosleep(&tick, 0);
+	}
+	if (!cfg.id[0])
+		warn("no xenlive.id= given, booting the first medium with an id: /dev/%s (id '%s')",
+		     t->name, t->id);
+	say("boot medium: /dev/%s (%s, id '%s')", t->name, t->fstype, t->id);
+}
+
+/* Attaches the squashfs to a free loop device, read-only and freed by
+ * the kernel when the mount goes away. */
+static void mountroot(void)
+{
+	struct loop_info64 info;
+	char loop[32];
+	int ctl, n, lfd, ffd;
+
+	ffd = open(SFS, O_RDONLY | O_CLOEXEC);
+	if (ffd < 0) dieu("open %s: %s", SFS, strerror(errno));
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0) dieu("open /dev/loop-control (is the loop module loaded?): %s", strerror(errno));
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (n < 0) dieu("get a free loop device: %s", strerror(errno));
+	close(ctl);
+	snprintf(loop, sizeof loop, "/dev/loop%d", n);
+	lfd = open(loop, O_RDONLY | O_CLOEXEC);
+	if (lfd < 0) dieu("open %s: %s", loop, strerror(errno));
+	if (ioctl(lfd, LOOP_SET_FD, ffd) < 0)
+		dieu("attach %s to %s: %s", SFS, loop, strerror(errno));
+	memset(&info, 0, sizeof info);
+	info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+	strncpy((char *)info.lo_file_name, SFS, sizeof info.lo_file_name - 1);
+	if (ioctl(lfd, LOOP_SET_STATUS64, &info) < 0)
+		dieu("set status of %s: %s", loop, strerror(errno));
+	close(ffd);
+
+	mkdirp(LOWER);
+	if (mount(loop, LOWER, "squashfs", MS_RDONLY, 0) < 0)
+		dieu("mount squashfs %s: %s", SFS, strerror(errno));
+	close(lfd);   /* the mount holds the loop device now */
+	debug("mounted %s (%s) on %s", SFS, loop, LOWER);
+
+	mountat("tmpfs", RW, "tmpfs", 0, "mode=0755");
+	mkdirp(RW "/upper");
+	mkdirp(RW "/work");
+	mountat("overlay", NEWROOT, "overlay", 0,
+	        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
+}
+
+/* Deletes a directory's contents without crossing into other
+ * filesystems; dfd is consumed.  Returns how many entries went. */
+static unsigned rmtree(int dfd, dev_t rootdev)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	struct stat st;
+	unsigned n = 0;
+	int fd;
+
+	if (!d) {
+		close(dfd);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != rootdev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0) n += rmtree(fd, rootdev);
+		}
+		if (unlinkat(dirfd(d), e->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) == 0) n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void movemount(const char *from, const char *to)
+{
+	mkdirp(to);
+	if (mount(from, to, 0, MS_MOVE, 0) < 0)
+		dieu("move %s to %s: %s", from, to, strerror(errno));
+}
+
+static _Noreturn void switchroot(char **argv)
+{
+	struct stat st;
+	struct statfs sfs;
+	int old;
+
+	/* Check before the point of no return: a root without an init is
+	 * better diagnosed from the initramfs, which still has a shell. */
+	if (lstat(NEWROOT "/sbin/init", &st) < 0 && lstat(NEWROOT "/bin/sh", &st) < 0)
+		dieu("find /sbin/init or /bin/sh in the dom0 root: %s", strerror(errno));
+	movemount("/run", NEWROOT "/run");
+	movemount("/dev", NEWROOT "/dev");
+	/* The dom0's own init scripts mount proc and sysfs. */
+	if (umount2("/proc", MNT_DETACH) < 0) warn("unable to unmount /proc: %s", strerror(errno));
+	if (umount2("/sys", MNT_DETACH) < 0) warn("unable to unmount /sys: %s", strerror(errno));
+
+	say("switching to dom0 root");
+	/* Keep a handle on the initramfs to empty it once the new root is in
+	 * place: until then a failure still finds the rescue shell. */
+	old = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (chdir(NEWROOT) < 0) dieu("change to %s: %s", NEWROOT, strerror(errno));
+	if (mount(".", "/", 0, MS_MOVE, 0) < 0) dieu("move %s to /: %s", NEWROOT, strerror(errno));
+	if (chroot(".") < 0 || chdir("/") < 0) dieu("change root to %s: %s", NEWROOT, strerror(errno));
+
+	/* Its memory is only freed by deleting its files (like busybox
+	 * switch_root); never do that to anything but a ramfs or tmpfs. */
+	if (old < 0 || fstat(old, &st) < 0 || fstatfs(old, &sfs) < 0)
+		warn("unable to open the initramfs to free it: %s", strerror(errno));
+	else if (sfs.f_type != RAMFS_MAGIC && sfs.f_type != TMPFS_MAGIC)
+		warn("the old root is not a ramfs or tmpfs, not freeing it");
+	else
+		debug("freed the initramfs: %u entries removed", rmtree(old, st.st_dev));
+
+	argv[0] = "/sbin/init";
+	execv(argv[0], argv);
+	warn("unable to execute /sbin/init: %s, trying /bin/sh", strerror(errno));
+	argv[0] = "/bin/sh";
+	argv[1] = 0;
+	execv(argv[0], argv);
+	dieu("execute /bin/sh: %s", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	/* It unmounts and deletes things: refuse to run anywhere but as PID 1. */
+	if (getpid() != 1) {
+		say("fatal: must run as PID 1 in the initramfs");
+		return 100;
+	}
+	setup();
+	readcmdline();
+	if (cfg.rescue) {
+		say("xenlive.rescue given: starting a rescue shell, exit it to continue booting");
+		shell();
+	}
+	loadmodules();
+	findmedium();
+	mountroot();
+	switchroot(argv);
+}

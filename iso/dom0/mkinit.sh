@@ -1,0 +1,7 @@
+#!/bin/sh
+# The initramfs /init: one static musl program.
+set -eu
+musl-gcc -static -Os -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
+	-Wvla -Werror -o init "$RECIPE_DIR/init.c"
+strip init
+mv init "$OUT/init"

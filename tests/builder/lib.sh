@@ -1,0 +1,48 @@
+# Sourced by every tests/builder/t_*.sh after setting NAME. Gives each test a
+# copy of fixture/ as source root in a temporary folder ($R), a private
+# download cache, and helpers. XB is the builder (run.sh sets it).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+XB=${XB:-$here/../../builder/xenlive-build}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cp -R "$here/fixture" "$T/src"
+R=$T/src
+XENLIVE_CACHE=$T/cache
+export XENLIVE_CACHE
+unset FAKE_ARCHIVE
+
+# runs the builder on $R; its stdout and stderr are kept in $T/out
+xb() {
+	"$XB" -C "$R" -j 2 "$@" > "$T/out" 2>&1
+}
+
+fail() {
+	echo "FAIL $NAME: $*"
+	sed 's/^/    | /' "$T/out" 2>/dev/null | tail -n 30
+	exit 1
+}
+
+pass() {
+	echo "PASS $NAME"
+	exit 0
+}
+
+# fails unless the last builder output has the fixed string $1
+has() {
+	grep -qF -- "$1" "$T/out" || fail "expected in the output: $1"
+}
+
+# fails unless the steps that ran since the last check are $1 (sorted)
+ran() {
+	r=$(runs)
+	[ "$r" = "$1" ] || fail "$2: ran \"$r\", expected \"$1\""
+}
+
+# the steps that ran since the last call, sorted, on one line
+runs() {
+	if [ -f "$R/runs.log" ]; then
+		sort "$R/runs.log" | tr '\n' ' ' | sed 's/ $//'
+		rm -f "$R/runs.log"
+	fi
+}
