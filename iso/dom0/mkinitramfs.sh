@@ -9,9 +9,14 @@ mkdir -p root/bin root/sbin root/dev root/proc root/sys root/run \
 	root/newroot root/etc/xenlive root/lib/modules
 cp "$DEP_init/init" root/init
 cp "$DEP_busybox/busybox" root/bin/busybox
-ln -s busybox root/bin/sh
+# every applet as a link, so the rescue shell has ls, mount, dmesg...; and
 # the kernel runs /sbin/modprobe for soft dependencies (ext4 wants crc32c)
-ln -s ../bin/busybox root/sbin/modprobe
+while read -r link; do
+	link=/${link#/}
+	case $link in /bin/busybox|/|/linuxrc|/sbin/init) continue ;; esac
+	mkdir -p "root${link%/*}"
+	ln -sf /bin/busybox "root$link"
+done <"$DEP_busybox/busybox.links"
 cp -R "$DEP_kernel/modules-boot/lib/modules/$ver" root/lib/modules/
 grep -v '^[[:space:]]*#' "$RECIPE_DIR/modules.boot" | awk 'NF {print $1}' \
 	>root/etc/xenlive/modules

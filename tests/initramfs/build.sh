@@ -1,55 +1,26 @@
 #!/bin/sh
-# build.sh: builds what the initramfs boot tests need into $OUT:
-#   init  vmlinuz  initrd.gz  dom0.sfs  cd.iso (id + dom0.sfs)  nosfs.iso (id only)
+# build.sh: builds what the initramfs boot tests need into $OUT, around the
+# real initramfs and kernel of the XenLive build (build/out, made by `make`):
+#   vmlinuz  initrd.gz  dom0.sfs (a test root)  cd.iso (id + dom0.sfs)
+#   nosfs.iso (id only)  initrd-badmod.gz
 # Environment:
-#   OUT         output folder (default tests/initramfs/out, git-ignored)
-#   KERNEL_DEB  Debian linux-image .deb (default the one in /tmp/aptp/dl)
-#   BUSYBOX     a static busybox (default: busybox-static from apt-get download)
-#   CC          default musl-gcc
+#   OUT    output folder (default tests/initramfs/out, git-ignored)
+#   BUILD  the builder's output folder (default build/out)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 OUT=${OUT:-$here/out}
-KERNEL_DEB=${KERNEL_DEB:-/tmp/aptp/dl/linux-image-6.1.0-56-amd64_6.1.192-2_amd64.deb}
-CC=${CC:-musl-gcc}
-CFLAGS='-static -Os -Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla'
+BUILD=${BUILD:-$top/build/out}
 ID=xenlive-test-1
 
+for f in kernel/vmlinuz kernel/kernel-version initramfs/initrd.gz busybox/busybox; do
+	[ -f "$BUILD/$f" ] || { echo "build: fatal: no $BUILD/$f (run make first)" >&2; exit 1; }
+done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-
-echo "build: init"
-# shellcheck disable=SC2086
-$CC $CFLAGS -Werror -o "$OUT/init" "$top/iso/dom0/init.c"
-strip "$OUT/init"
-
-# Extracting the kernel package takes a while: once per .deb path.
-if [ "$(cat "$OUT/kernel/.deb" 2>/dev/null)" != "$KERNEL_DEB" ]; then
-	echo "build: kernel from $KERNEL_DEB"
-	[ -f "$KERNEL_DEB" ] || { echo "build: fatal: no $KERNEL_DEB (set KERNEL_DEB)" >&2; exit 1; }
-	rm -rf "$OUT/kernel"
-	mkdir "$OUT/kernel"
-	dpkg-deb -x "$KERNEL_DEB" "$OUT/kernel"
-	set -- "$OUT"/kernel/lib/modules/*
-	depmod -b "$OUT/kernel" "${1##*/}"
-	echo "$KERNEL_DEB" >"$OUT/kernel/.deb"
-fi
-cp "$OUT"/kernel/boot/vmlinuz-* "$OUT/vmlinuz"
-
-if [ -z "${BUSYBOX:-}" ]; then
-	BUSYBOX=$OUT/busybox
-	if [ ! -x "$BUSYBOX" ]; then
-		echo "build: busybox-static"
-		rm -rf "$OUT/bb"
-		mkdir "$OUT/bb"
-		(cd "$OUT/bb" && apt-get download busybox-static >/dev/null 2>&1 && dpkg-deb -x busybox-static_*.deb x)
-		cp "$OUT/bb/x/bin/busybox" "$BUSYBOX"
-		rm -rf "$OUT/bb"
-	fi
-fi
-
-echo "build: initrd.gz"
-sh "$here/mkinitramfs.sh" "$OUT/initrd.gz" "$OUT/init" "$BUSYBOX" "$OUT/kernel" "$here/modules"
+cp "$BUILD/kernel/vmlinuz" "$BUILD/initramfs/initrd.gz" "$OUT/"
+BUSYBOX=$BUILD/busybox/busybox
+ver=$(cat "$BUILD/kernel/kernel-version")
 
 echo "build: dom0.sfs"
 r=$OUT/dom0root
@@ -85,12 +56,12 @@ mkiso nosfs
 # them in order) whose module list starts with a missing module and one
 # the kernel refuses: boot must go on after a warning for each.
 echo "build: initrd-badmod.gz"
-set -- "$OUT"/kernel/lib/modules/*
-ver=${1##*/}
 t=$OUT/badmod
 rm -rf "$t"
 mkdir -p "$t/etc/xenlive" "$t/lib/modules/$ver/kernel/fake"
-{ echo no-such-module; echo 'broken   # not an ELF file'; cat "$here/modules"; } >"$t/etc/xenlive/modules"
+(cd "$t" && gzip -dc "$OUT/initrd.gz" | cpio -i --quiet etc/xenlive/modules)
+{ echo no-such-module; echo 'broken   # not an ELF file'; cat "$t/etc/xenlive/modules"; } >"$t/m"
+mv "$t/m" "$t/etc/xenlive/modules"
 echo 'not a module' >"$t/lib/modules/$ver/kernel/fake/broken.ko"
 (cd "$t" && gzip -dc "$OUT/initrd.gz" | cpio -i --quiet "lib/modules/$ver/modules.dep")
 echo 'kernel/fake/broken.ko:' >>"$t/lib/modules/$ver/modules.dep"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # /sbin/init of the test dom0 root: reports what xenlive-init left in
 # place as TEST RESULT lines (compared with ./expected), then powers off.
-export PATH=/sbin:/bin
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 
