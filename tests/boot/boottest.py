@@ -3,9 +3,12 @@
 console. Each case prints `PASS case (Ns)` or `FAIL case: why` followed by
 the console tail; the run ends with `N passed, N failed`.
 
-A case passes when the console shows `xenlive: dom0 ready` and a command
-typed at the dom0 root shell reports `control_d` in
-/proc/xen/capabilities. A boot that stalls fails at its deadline."""
+A Xen case passes when the console shows `xenlive: dom0 ready` and a command
+typed at the dom0 root shell reports `control_d` in /proc/xen/capabilities;
+the case that boots the menu's "without Xen" entry passes when dom0 says it
+runs without a hypervisor and its shell answers. Cases other than the
+default entry pick their entry in the boot menu over the serial console,
+as a person would. A boot that stalls fails at its deadline."""
 
 import argparse
 import os
@@ -17,16 +20,27 @@ import time
 
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
-# how each case attaches the ISO and which firmware it boots
+BIOS = []
+UEFI = ["-machine", "q35", "-bios", OVMF]
+CD = ["-cdrom", "{iso}"]
+USB = ["-drive", "if=none,id=stick,file={iso},format=raw,snapshot=on",
+       "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]
+
+# case: firmware, how the ISO is attached, menu entry (0 Xen, 1 Xen safe
+# mode, 2 Linux without Xen)
 CASES = {
-    "cd-bios": ([], ["-cdrom", "{iso}"]),
-    "cd-uefi": (["-machine", "q35", "-bios", OVMF], ["-cdrom", "{iso}"]),
-    "usb-bios": ([], ["-drive", "if=none,id=stick,file={iso},format=raw,snapshot=on",
-                      "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]),
-    "usb-uefi": (["-machine", "q35", "-bios", OVMF],
-                 ["-drive", "if=none,id=stick,file={iso},format=raw,snapshot=on",
-                  "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]),
+    "cd-bios": (BIOS, CD, 0),
+    "cd-uefi": (UEFI, CD, 0),
+    "usb-bios": (BIOS, USB, 0),
+    "usb-uefi": (UEFI, USB, 0),
+    "safe-bios": (BIOS, CD, 1),
+    "safe-uefi": (UEFI, CD, 1),
+    "nox-bios": (BIOS, CD, 2),
+    "nox-uefi": (UEFI, CD, 2),
 }
+# what each boot menu shows while it waits for a key
+MENU_PROMPT = r"Automatic boot in|will be (booted|executed) automatically"
+DOWN = "\x1b[B"
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
@@ -86,7 +100,7 @@ class Console:
 
 
 def qemu_argv(case, iso, mem):
-    firmware, media = CASES[case]
+    firmware, media, _ = CASES[case]
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
             "-m", str(mem), "-smp", "2", "-display", "none",
             "-monitor", "none", "-serial", "stdio", "-no-reboot",
@@ -98,9 +112,20 @@ def run_case(case, iso, timeout, logdir, mem):
     logpath = os.path.join(logdir, case + ".log")
     con = Console(qemu_argv(case, iso, mem), logpath)
     deadline = time.monotonic() + timeout
+    entry = CASES[case][2]
     try:
+        if entry:
+            con.wait_for(MENU_PROMPT, deadline)
+            con.proc.stdin.write((DOWN * entry + "\r").encode())
+            con.proc.stdin.flush()
         m = con.wait_for(r"xenlive: dom0 ready[^\n]*", deadline)
         ready = con.elapsed()
+        if entry == 2:
+            if "no hypervisor" not in m.group(0):
+                return False, "not without Xen: %s" % m.group(0), con
+            con.send("echo shell-$((6*7))")
+            con.wait_for(r"shell-42", deadline, m.end())
+            return True, "dom0 ready after %.0fs: %s" % (ready, m.group(0).strip()), con
         # ask the root shell on the serial console, until it answers
         tag = "caps-%d" % os.getpid()
         while True:
@@ -114,6 +139,11 @@ def run_case(case, iso, timeout, logdir, mem):
                     raise
         if got.group(1) != "control_d":
             return False, "capabilities are %r, not control_d" % got.group(1), con
+        if entry == 1:
+            # the safe-mode entry, not the default one, was booted
+            con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")
+            if con.wait_for(r"safe-(\d)-end", deadline, got.end()).group(1) != "1":
+                return False, "booted without the safe-mode options", con
         return True, "dom0 ready after %.0fs: %s" % (ready, m.group(0).strip()), con
     except (TimeoutError, EOFError) as e:
         return False, "%s after %.0fs" % (e, con.elapsed()), con

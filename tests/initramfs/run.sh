@@ -34,6 +34,7 @@ start() {
 	log=$LOG/$name.log
 	why=
 	rm -f "$LOG/$name.in"
+	: >"$log"	# QEMU opens it only once the fifo has a writer
 	mkfifo "$LOG/$name.in"
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64 -m 1024 \
 		-nographic -no-reboot -kernel "$OUT/vmlinuz" -initrd "$initrd" \
