@@ -125,7 +125,7 @@ def run_case(case, iso, timeout, logdir, mem):
                 return False, "not without Xen: %s" % m.group(0), con
             con.send("echo shell-$((6*7))")
             con.wait_for(r"shell-42", deadline, m.end())
-            return True, "dom0 ready after %.0fs: %s" % (ready, m.group(0).strip()), con
+            return True, "dom0 ready after %.1fs: %s" % (ready, m.group(0).strip()), con
         # ask the root shell on the serial console, until it answers
         tag = "caps-%d" % os.getpid()
         while True:
@@ -144,7 +144,7 @@ def run_case(case, iso, timeout, logdir, mem):
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")
             if con.wait_for(r"safe-(\d)-end", deadline, got.end()).group(1) != "1":
                 return False, "booted without the safe-mode options", con
-        return True, "dom0 ready after %.0fs: %s" % (ready, m.group(0).strip()), con
+        return True, "dom0 ready after %.1fs: %s" % (ready, m.group(0).strip()), con
     except (TimeoutError, EOFError) as e:
         return False, "%s after %.0fs" % (e, con.elapsed()), con
     finally:
@@ -171,7 +171,7 @@ def main():
         ok, why, con = run_case(c, a.iso, a.timeout, a.logdir, a.mem)
         if ok:
             passed += 1
-            print("PASS %s (%.0fs): %s" % (c, con.elapsed(), why), flush=True)
+            print("PASS %s (%.1fs): %s" % (c, con.elapsed(), why), flush=True)
         else:
             failed += 1
             print("FAIL %s: %s" % (c, why))
