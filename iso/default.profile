@@ -4,6 +4,7 @@ lock     iso/xenlive.lock
 fetcher  scripts/apt-fetch
 
 recipe   hypervisor-src/xen.recipe
+recipe   hypervisor-src/toolstack/toolstack.recipe
 recipe   iso/dom0/dom0.recipe
 recipe   iso/dom0/root.recipe
 recipe   iso/boot/iso.recipe

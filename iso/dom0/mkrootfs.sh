@@ -1,6 +1,6 @@
 #!/bin/sh
-# The dom0 root: BusyBox and its applet links, the kernel modules, then
-# rootfs-overlay on top, packed as an xz squashfs.
+# The dom0 root: BusyBox and its applet links, the kernel modules, the Xen
+# toolstack (musl), then rootfs-overlay on top, packed as an xz squashfs.
 set -eu
 ver=$(cat "$DEP_kernel/kernel-version")
 rm -rf root
@@ -18,6 +18,9 @@ while read -r link; do
 	ln -sf "$up/bin/busybox" "root$link"
 done <"$DEP_busybox/busybox.links"
 cp -R "$DEP_kernel/modules/lib/modules/$ver" root/lib/modules/
+cp -R "$DEP_xen_tools/root/." root/
+mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
+	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/
 find root -name .keep -delete
 mksquashfs root "$OUT/dom0.sfs" -noappend -comp xz -Xbcj x86 -b 256K \

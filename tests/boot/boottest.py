@@ -5,7 +5,7 @@ the console tail; the run ends with `N passed, N failed`.
 
 A Xen case passes when the console shows `xenlive: dom0 ready` and a command
 typed at the dom0 root shell reports `control_d` in /proc/xen/capabilities;
-the case that boots the menu's "without Xen" entry passes when dom0 says it
+`xl list` must show Domain-0; the case that boots the menu's "without Xen" entry passes when dom0 says it
 runs without a hypervisor and its shell answers. Cases other than the
 default entry pick their entry in the boot menu over the serial console,
 as a person would. A boot that stalls fails at its deadline."""
@@ -139,6 +139,10 @@ def run_case(case, iso, timeout, logdir, mem):
                     raise
         if got.group(1) != "control_d":
             return False, "capabilities are %r, not control_d" % got.group(1), con
+        # the toolstack we built against musl talks to Xen and xenstored
+        con.send("xl list | grep -c '^Domain-0 ' | sed 's/^/dom0-listed-/'")
+        if con.wait_for(r"dom0-listed-(\d)", deadline, got.end()).group(1) != "1":
+            return False, "xl list does not show Domain-0", con
         if entry == 1:
             # the safe-mode entry, not the default one, was booted
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")
