@@ -7,9 +7,13 @@ recipe   hypervisor-src/xen.recipe
 recipe   hypervisor-src/toolstack/toolstack.recipe
 recipe   iso/dom0/dom0.recipe
 recipe   iso/dom0/root.recipe
+recipe   iso/dom0/iptables.recipe
 recipe   iso/boot/iso.recipe
+recipe   guest-images/guests.recipe
 
 set      ISO_LABEL XENLIVE
+# demo guests started at boot (guest-images/*.guest names), in this order
+set      GUESTS_AUTOSTART tiny files
 
 default  iso
 artifact iso xenlive.iso iso/xenlive.iso

@@ -20,6 +20,11 @@
  *
  * Kernel command line: xenlive.id=ID xenlive.wait=SECONDS (30)
  * xenlive.rescue xenlive.debug.
+ *
+ * xenlive.root=DEVICE (XenLive guests): skip the medium search, wait for
+ * DEVICE (e.g. /dev/xvda, a read-only squashfs image shared by several
+ * guests) and mount it directly as the lower layer; /run/xenlive/medium
+ * then stays empty.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -68,6 +73,7 @@ struct loop_info64 {
 
 static struct {
 	char id[64];
+	char root[64];
 	unsigned wait;
 	int rescue, debug;
 } cfg = { .wait = 30 };
@@ -81,6 +87,7 @@ static const struct option {
 	size_t size;
 } options[] = {
 	{ "xenlive.id",     OPT_STR,  cfg.id,      sizeof cfg.id },
+	{ "xenlive.root",   OPT_STR,  cfg.root,    sizeof cfg.root },
 	{ "xenlive.wait",   OPT_UINT, &cfg.wait,   0 },
 	{ "xenlive.rescue", OPT_FLAG, &cfg.rescue, 0 },
 	{ "xenlive.debug",  OPT_FLAG, &cfg.debug,  0 },
@@ -279,8 +286,8 @@ static void readcmdline(void)
 		for (i = 0; i < sizeof options / sizeof *options; i++)
 			if (!strcmp(word, options[i].name)) setopt(&options[i], val);
 	}
-	debug("options: xenlive.id=%s xenlive.wait=%u xenlive.rescue=%d",
-	      cfg.id, cfg.wait, cfg.rescue);
+	debug("options: xenlive.id=%s xenlive.root=%s xenlive.wait=%u xenlive.rescue=%d",
+	      cfg.id, cfg.root, cfg.wait, cfg.rescue);
 }
 
 /* A whole file mapped read-only; not NUL-terminated. */
@@ -573,6 +580,44 @@ static void findmedium(void)
 	say("boot medium: /dev/%s (%s, id '%s')", t->name, t->fstype, t->id);
 }
 
+/* Mounts the squashfs on DEV read-only as the lower layer, a tmpfs as the
+ * upper one, and the overlay of both on NEWROOT. */
+static void mountoverlay(const char *dev, const char *what)
+{
+	mkdirp(LOWER);
+	if (mount(dev, LOWER, "squashfs", MS_RDONLY, 0) < 0)
+		dieu("mount squashfs %s: %s", what, strerror(errno));
+	debug("mounted %s (%s) on %s", what, dev, LOWER);
+
+	mountat("tmpfs", RW, "tmpfs", 0, "mode=0755");
+	mkdirp(RW "/upper");
+	mkdirp(RW "/work");
+	mountat("overlay", NEWROOT, "overlay", 0,
+	        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
+}
+
+/* xenlive.root: waits for the device (a Xen disk shows up a moment after
+ * xen-blkfront is loaded) and mounts it. */
+static void mountdevroot(void)
+{
+	struct timespec now, end, tick = { 0, 100000000 };
+	struct stat st;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += cfg.wait;
+	while (stat(cfg.root, &st) < 0 || !S_ISBLK(st.st_mode)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+			say("fatal: unable to find the root device %s (xenlive.root) within %u s",
+			    cfg.root, cfg.wait);
+			rescue();
+		}
+		nanosleep(&tick, 0);
+	}
+	say("root device: %s", cfg.root);
+	mountoverlay(cfg.root, cfg.root);
+}
+
 /* Attaches the squashfs to a free loop device, read-only and freed by
  * the kernel when the mount goes away. */
 static void mountroot(void)
@@ -600,17 +645,8 @@ static void mountroot(void)
 		dieu("set status of %s: %s", loop, strerror(errno));
 	close(ffd);
 
-	mkdirp(LOWER);
-	if (mount(loop, LOWER, "squashfs", MS_RDONLY, 0) < 0)
-		dieu("mount squashfs %s: %s", SFS, strerror(errno));
+	mountoverlay(loop, SFS);
 	close(lfd);   /* the mount holds the loop device now */
-	debug("mounted %s (%s) on %s", SFS, loop, LOWER);
-
-	mountat("tmpfs", RW, "tmpfs", 0, "mode=0755");
-	mkdirp(RW "/upper");
-	mkdirp(RW "/work");
-	mountat("overlay", NEWROOT, "overlay", 0,
-	        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
 }
 
 /* Deletes a directory's contents without crossing into other
@@ -657,14 +693,14 @@ static _Noreturn void switchroot(char **argv)
 	/* Check before the point of no return: a root without an init is
 	 * better diagnosed from the initramfs, which still has a shell. */
 	if (lstat(NEWROOT "/sbin/init", &st) < 0 && lstat(NEWROOT "/bin/sh", &st) < 0)
-		dieu("find /sbin/init or /bin/sh in the dom0 root: %s", strerror(errno));
+		dieu("find /sbin/init or /bin/sh in the new root: %s", strerror(errno));
 	movemount("/run", NEWROOT "/run");
 	movemount("/dev", NEWROOT "/dev");
 	/* The dom0's own init scripts mount proc and sysfs. */
 	if (umount2("/proc", MNT_DETACH) < 0) warn("unable to unmount /proc: %s", strerror(errno));
 	if (umount2("/sys", MNT_DETACH) < 0) warn("unable to unmount /sys: %s", strerror(errno));
 
-	say("switching to dom0 root");
+	say("switching to %s root", cfg.root[0] ? "guest" : "dom0");
 	/* Keep a handle on the initramfs to empty it once the new root is in
 	 * place: until then a failure still finds the rescue shell. */
 	old = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -705,7 +741,11 @@ int main(int argc, char **argv)
 		shell();
 	}
 	loadmodules();
-	findmedium();
-	mountroot();
+	if (cfg.root[0])
+		mountdevroot();
+	else {
+		findmedium();
+		mountroot();
+	}
 	switchroot(argv);
 }

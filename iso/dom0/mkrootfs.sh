@@ -1,6 +1,6 @@
 #!/bin/sh
 # The dom0 root: BusyBox and its applet links, the kernel modules, the Xen
-# toolstack (musl), then rootfs-overlay on top, packed as an xz squashfs.
+# toolstack (musl), iptables (NAT for the host-only bridge), then rootfs-overlay on top, packed as an xz squashfs.
 set -eu
 ver=$(cat "$DEP_kernel/kernel-version")
 rm -rf root
@@ -19,6 +19,7 @@ while read -r link; do
 done <"$DEP_busybox/busybox.links"
 cp -R "$DEP_kernel/modules/lib/modules/$ver" root/lib/modules/
 cp -R "$DEP_xen_tools/root/." root/
+cp -R "$DEP_iptables/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/

@@ -37,7 +37,10 @@ CASES = {
     "safe-uefi": (UEFI, CD, 1),
     "nox-bios": (BIOS, CD, 2),
     "nox-uefi": (UEFI, CD, 2),
+    "guests": (BIOS, CD, 0),
 }
+# the demo guests the default profile starts (GUESTS_AUTOSTART)
+GUESTS = ["tiny", "files"]
 # what each boot menu shows while it waits for a key
 MENU_PROMPT = r"Automatic boot in|will be (booted|executed) automatically"
 DOWN = "\x1b[B"
@@ -108,6 +111,71 @@ def qemu_argv(case, iso, mem):
     return argv + firmware + [a.format(iso=iso) for a in media]
 
 
+def check_guests(con, deadline, since, ready):
+    """rcS starts the demo guests: each one runs (xl list), shows a login
+    prompt on its console (xenconsoled's log), got an address on xenbr0
+    from dom0 (no NIC here, so the bridge is host-only), answers dom0's
+    ping and serves a page that names it."""
+    n = [0]
+
+    def run(cmd, wait):
+        """The output of a shell command (the echoed command line holds
+        `$((N+1))`, never the marker it prints)."""
+        n[0] += 1
+        con.send("%s; echo end-$((%d+1))" % (cmd, 1000 + n[0]))
+        m = con.wait_for(r"\nend-%d" % (1001 + n[0]), wait, since)
+        return con.text()[since:m.start() + 1], m.end()
+
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    since = max(since, summary.end())
+    started = con.elapsed()
+    out, since = run("xl list | awk 'NR > 1 {print \"in\" \"list-\" $1}'",
+                     deadline)
+    missing = [g for g in GUESTS if "inlist-%s\n" % g not in out]
+    if missing:
+        return False, "not in xl list: %s (%s)" % (" ".join(missing),
+                                                  summary.group(0)), con
+    for g in GUESTS:
+        log = "/var/log/xen/console/guest-%s.log" % g
+        while True:
+            out, since = run("echo prompts-$(grep -c login: %s)" % log,
+                             deadline)
+            if re.search(r"prompts-[1-9]", out):
+                break
+            if time.monotonic() >= deadline:
+                return False, "no login prompt in %s" % log, con
+            con.pump(5)
+    # udhcpd writes its leases on SIGUSR1; dumpleases names each guest
+    addr = {}
+    while True:
+        out, since = run("kill -USR1 $(cat /var/run/udhcpd.xenbr0.pid); "
+                         "sleep 1; dumpleases -f /var/lib/udhcpd/xenbr0.leases"
+                         " | awk 'NR > 1 {print \"lease-\" $3 \"-\" $2}'",
+                         deadline)
+        addr = dict(re.findall(r"lease-(\S+)-(\d+\.\d+\.\d+\.\d+)", out))
+        if all(g in addr for g in GUESTS):
+            break
+        if time.monotonic() >= deadline:
+            return False, "no DHCP lease for %s (leases: %s)" % (
+                " ".join(g for g in GUESTS if g not in addr), addr), con
+        con.pump(5)
+    for g in GUESTS:
+        out, since = run("ping -c 1 -W 5 %s >/dev/null && echo ping-ok-%s"
+                         % (addr[g], g), deadline)
+        if "ping-ok-%s\n" % g not in out:
+            return False, "dom0 cannot ping %s at %s" % (g, addr[g]), con
+        out, since = run("wget -q -T 10 -O - http://%s/ | grep -c '%s' "
+                         "| sed 's/^/page-names-/'" % (addr[g], g), deadline)
+        if not re.search(r"page-names-[1-9]", out):
+            return False, "the page of %s (http://%s/) does not name it" % (
+                g, addr[g]), con
+    return True, "dom0 ready after %.1fs; %s; %s at login prompts, on " \
+        "xenbr0 (%s), answering ping and http %.1fs later" % (
+            ready, summary.group(0), " ".join(GUESTS),
+            " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
+            con.elapsed() - started), con
+
+
 def run_case(case, iso, timeout, logdir, mem):
     logpath = os.path.join(logdir, case + ".log")
     con = Console(qemu_argv(case, iso, mem), logpath)
@@ -143,6 +211,8 @@ def run_case(case, iso, timeout, logdir, mem):
         con.send("xl list | grep -c '^Domain-0 ' | sed 's/^/dom0-listed-/'")
         if con.wait_for(r"dom0-listed-(\d)", deadline, got.end()).group(1) != "1":
             return False, "xl list does not show Domain-0", con
+        if case == "guests":
+            return check_guests(con, deadline, got.end(), ready)
         if entry == 1:
             # the safe-mode entry, not the default one, was booted
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")

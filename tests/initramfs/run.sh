@@ -157,7 +157,26 @@ case_badmod() {
 	finish results
 }
 
-CASES='cd usb noid rescueflag mismatch nomedium nosfs badmod'
+# xenlive.root (the guests' option): the squashfs on a disk of its own is
+# the lower layer; no medium search. A virtio disk stands in for xvda.
+case_devroot() {
+	start devroot "xenlive.root=/dev/vda" \
+		-drive "if=virtio,file=$OUT/dom0.sfs,format=raw,readonly=on"
+	expect 'xenlive-init: root device: /dev/vda'
+	expect 'xenlive-init: switching to guest root'
+	expect 'TEST RESULT: lower squashfs ro'
+	expect 'TEST RESULT: root writable'
+	finish
+}
+
+case_nodevroot() {
+	start nodevroot "xenlive.root=/dev/vdz xenlive.wait=2"
+	expect 'xenlive-init: fatal: unable to find the root device /dev/vdz (xenlive.root) within 2 s'
+	expect "xenlive-init: $RESCUE" && send "$PROBE; poweroff -f" && expect 'RESCUE-42'
+	finish
+}
+
+CASES='cd usb noid rescueflag mismatch nomedium nosfs badmod devroot nodevroot'
 # shellcheck disable=SC2086
 [ $# -gt 0 ] || set -- $CASES
 for c in "$@"; do

@@ -1,0 +1,26 @@
+#!/bin/sh
+# The page of a XenLive guest: its name, address, uptime; the `files`
+# role adds the list of /srv/files.
+name=$(hostname)
+role=$(cat /etc/xenlive-role 2>/dev/null)
+addr=$(ip -4 -o addr show dev eth0 2>/dev/null | awk '{print $4}')
+up=$(awk '{s = int($1); printf "%dd %02d:%02d:%02d", s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60}' /proc/uptime)
+echo "Content-Type: text/html"
+echo
+cat <<EOP
+<!DOCTYPE html>
+<html><head><title>$name</title></head><body>
+<h1>XenLive guest $name</h1>
+<p>Role: $role<br>Address: ${addr:-none}<br>Uptime: $up<br>
+Kernel: $(uname -r), $(cat /sys/hypervisor/guest_type 2>/dev/null || echo Xen) guest</p>
+EOP
+if [ "$role" = files ]; then
+	echo "<h2>Files</h2><ul>"
+	for f in /srv/files/*; do
+		[ -f "$f" ] || continue
+		b=${f##*/}
+		echo "<li><a href=\"/files/$b\">$b</a> ($(wc -c <"$f") bytes)</li>"
+	done
+	echo "</ul>"
+fi
+echo "</body></html>"
