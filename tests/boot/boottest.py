@@ -169,10 +169,35 @@ def check_guests(con, deadline, since, ready):
         if not re.search(r"page-names-[1-9]", out):
             return False, "the page of %s (http://%s/) does not name it" % (
                 g, addr[g]), con
+    # a shipped config starts a second instance from the same image
+    out, since = run("xl create /run/xenlive/medium/guests/%s.cfg "
+                     "'name=\"%s2\"' >/tmp/create2.log 2>&1; echo created-$?"
+                     % (GUESTS[0], GUESTS[0]), deadline)
+    if "created-0\n" not in out:
+        return False, "xl create of a second %s failed" % GUESTS[0], con
+    log = "/var/log/xen/console/guest-%s2.log" % GUESTS[0]
+    while True:
+        out, since = run("echo prompts-$(grep -c login: %s)" % log, deadline)
+        if re.search(r"prompts-[1-9]", out):
+            break
+        if time.monotonic() >= deadline:
+            return False, "no login prompt in %s" % log, con
+        con.pump(5)
+    # xl shutdown stops it cleanly (the guest powers itself off)
+    # (xl may list the domain for a moment after -w returns, while Xen
+    # tears it down)
+    out, since = run("timeout 90 xl shutdown -w {g}2 >/dev/null 2>&1; rc=$?; "
+                     "i=0; while xl domid {g}2 >/dev/null 2>&1 && "
+                     "[ $i -lt 30 ]; do sleep 1; i=$((i+1)); done; "
+                     "echo down-$rc-$(xl list | grep -c '^{g}2 ')"
+                     .format(g=GUESTS[0]), deadline)
+    if "down-0-0\n" not in out:
+        return False, "xl shutdown of %s2 did not stop it cleanly" % GUESTS[0], con
     return True, "dom0 ready after %.1fs; %s; %s at login prompts, on " \
-        "xenbr0 (%s), answering ping and http %.1fs later" % (
+        "xenbr0 (%s), answering ping and http; a second %s created, " \
+        "then shut down cleanly; %.1fs after the guests started" % (
             ready, summary.group(0), " ".join(GUESTS),
-            " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
+            " ".join("%s %s" % (g, addr[g]) for g in GUESTS), GUESTS[0],
             con.elapsed() - started), con
 
 
