@@ -1,9 +1,13 @@
 #!/bin/sh
-# The initramfs: /init, a static BusyBox for the rescue shell, and the
-# modules that finding and mounting the medium needs (modules.boot, loaded
-# by /init in that order with their dependencies).
+# mkinitramfs.sh [KERNEL-STEP]: an initramfs of /init, a static BusyBox
+# for the rescue shell, and the modules of the recipe folder's modules.boot
+# (loaded by /init in that order with their dependencies) taken from
+# KERNEL-STEP's modules-boot tree (default: kernel). dom0's initramfs finds
+# and mounts the medium; the guests' one (guest-images/) mounts xvda.
 set -eu
-ver=$(cat "$DEP_kernel/kernel-version")
+kstep=$(echo "${1:-kernel}" | tr - _)
+eval "kdir=\${DEP_$kstep:?no dep on the ${1:-kernel} step}"
+ver=$(cat "$kdir/kernel-version")
 rm -rf root
 mkdir -p root/bin root/sbin root/dev root/proc root/sys root/run \
 	root/newroot root/etc/xenlive root/lib/modules
@@ -17,7 +21,7 @@ while read -r link; do
 	mkdir -p "root${link%/*}"
 	ln -sf /bin/busybox "root$link"
 done <"$DEP_busybox/busybox.links"
-cp -R "$DEP_kernel/modules-boot/lib/modules/$ver" root/lib/modules/
+cp -R "$kdir/modules-boot/lib/modules/$ver" root/lib/modules/
 grep -v '^[[:space:]]*#' "$RECIPE_DIR/modules.boot" | awk 'NF {print $1}' \
 	>root/etc/xenlive/modules
 # fixed times and owners: same inputs, same bytes
@@ -25,4 +29,4 @@ find root -exec touch -h -d @0 {} +
 (cd root && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
 	gzip -9n >initrd.gz
 mv initrd.gz "$OUT/initrd.gz"
-echo "initramfs: $(wc -c <"$OUT/initrd.gz") bytes"
+echo "initramfs (${1:-kernel}): $(wc -c <"$OUT/initrd.gz") bytes"
