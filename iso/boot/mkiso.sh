@@ -25,6 +25,12 @@ cp -R "$DEP_guests/guests" tree/
 id=$(cat tree/boot/* tree/live/dom0.sfs | sha256sum | cut -c1-16)
 echo "$id" >tree/live/xenlive.id
 : >"tree/live/xenlive-$id"
+# What the system needs from its medium, with checksums: the media check
+# verifies them, and a copy to RAM (toram) or over the network (fetch=)
+# takes exactly these files. Not isolinux/: xorriso patches isolinux.bin.
+(cd tree && find boot live guests -type f ! -path boot/grub/efiboot.img |
+	LC_ALL=C sort | xargs sha256sum) >SHA256SUMS
+mv SHA256SUMS tree/live/SHA256SUMS
 
 subst() {
 	sed -e "s/@ID@/$id/g" -e "s/@XEN_SAFE@/$xen_safe/g" \
