@@ -7,3 +7,5 @@ xen-netfront
 # the image and the copy-on-write layer over it
 squashfs
 overlay
+# the writable disk (xvdb) some guests ask for, ext2 through the ext4 driver
+ext4

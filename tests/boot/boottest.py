@@ -11,11 +11,15 @@ default entry pick their entry in the boot menu over the serial console,
 as a person would. A boot that stalls fails at its deadline."""
 
 import argparse
+import http.server
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 OVMF = "/usr/share/ovmf/OVMF.fd"
@@ -38,7 +42,21 @@ CASES = {
     "nox-bios": (BIOS, CD, 2),
     "nox-uefi": (UEFI, CD, 2),
     "guests": (BIOS, CD, 0),
+    "lan": (BIOS, CD, 0),
+    "uplink": (BIOS, CD, 0),
 }
+# network cards (default: none); `lan` has a LAN with DHCP (QEMU's user
+# network), `uplink` the same one with its cable unplugged until dom0 runs
+# host-only
+NICS = {
+    "lan": ["-nic", "user,model=e1000"],
+    "uplink": ["-netdev", "user,id=n0", "-device", "e1000,netdev=n0"],
+}
+# MiB of RAM (default --mem); `lan` is the smallest machine dom0 must
+# work on, 1 GiB
+MEMORY = {"lan": 1024}
+# cases that go on after dom0 ready: guests, consoles, network
+LONG = ("guests", "lan", "uplink")
 # the demo guests the default profile starts (GUESTS_AUTOSTART)
 GUESTS = ["tiny", "files"]
 # what each boot menu shows while it waits for a key
@@ -102,13 +120,205 @@ class Console:
         self.log.close()
 
 
-def qemu_argv(case, iso, mem):
+def qemu_argv(case, iso, mem, monitor):
     firmware, media, _ = CASES[case]
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
-            "-m", str(mem), "-smp", "2", "-display", "none",
-            "-monitor", "none", "-serial", "stdio", "-no-reboot",
-            "-nic", "none"]
+            "-m", str(MEMORY.get(case, mem)), "-smp", "2", "-display", "none",
+            "-monitor", "unix:%s,server=on,wait=off" % monitor,
+            "-serial", "stdio", "-no-reboot"]
+    argv += NICS.get(case, ["-nic", "none"])
     return argv + firmware + [a.format(iso=iso) for a in media]
+
+
+def monitor(path, command, deadline):
+    """One command to the QEMU monitor (HMP) on its unix socket."""
+    while True:
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            break
+        except OSError:
+            s.close()
+            if time.monotonic() >= deadline:
+                raise TimeoutError("no QEMU monitor at %s" % path)
+            time.sleep(0.2)
+    with s:
+        s.sendall(command.encode() + b"\n")
+        time.sleep(0.5)
+
+
+class Shell:
+    """Commands typed at a shell on the console, each answered by its own
+    output up to a marker (the echoed command line holds `$((N+1))`,
+    never the marker it prints)."""
+
+    def __init__(self, con, since):
+        self.con, self.since, self.n = con, since, 1000
+
+    def run(self, cmd, deadline):
+        self.n += 1
+        self.con.send("%s; echo end-$((%d+1))" % (cmd, self.n))
+        m = self.con.wait_for(r"\nend-%d" % (self.n + 1), deadline, self.since)
+        out = self.con.text()[self.since:m.start() + 1]
+        self.since = m.end()
+        return out
+
+    def until(self, cmd, pattern, deadline, what):
+        """Runs cmd every 5 s until its output matches pattern."""
+        while True:
+            m = re.search(pattern, self.run(cmd, deadline))
+            if m:
+                return m
+            if time.monotonic() >= deadline:
+                raise TimeoutError(what)
+            self.con.pump(5)
+
+
+def guest_addresses(sh, deadline):
+    """Each demo guest's address, as its udhcpc reported it on the guest's
+    console (xenconsoled's log in dom0)."""
+    addr = {}
+    for g in GUESTS:
+        log = "/var/log/xen/console/guest-%s.log" % g
+        m = sh.until("sed -n 's/^guest: eth0 \\(.*\\) by DHCP.*/addr-\\1-/p' %s"
+                     % log, r"addr-(\d+\.\d+\.\d+\.\d+)-", deadline,
+                     "%s reported no DHCP address on its console" % g)
+        addr[g] = m.group(1)
+        # the address comes before the disk and the web server
+        sh.until("grep -c '^guest: %s up, role' %s | sed 's/^/up-/'" % (g, log),
+                 r"up-[1-9]", deadline, "%s never said its web server is up" % g)
+    return addr
+
+
+def reach_guests(sh, addr, deadline):
+    """dom0 pings each guest and fetches its page; the first failure."""
+    for g in GUESTS:
+        out = sh.run("ping -c 1 -W 5 %s >/dev/null && echo ping-ok-%s"
+                     % (addr[g], g), deadline)
+        if "ping-ok-%s\n" % g not in out:
+            return "dom0 cannot ping %s at %s" % (g, addr[g])
+        out = sh.run("wget -q -T 10 -O - http://%s/ | grep -c '%s' "
+                     "| sed 's/^/page-names-/'" % (addr[g], g), deadline)
+        if not re.search(r"page-names-[1-9]", out):
+            return "the page of %s (http://%s/) does not name it" % (g, addr[g])
+    return None
+
+
+def check_lan(con, deadline, since, ready):
+    """One NIC on a LAN with a DHCP server (QEMU's user network), a 1 GiB
+    machine: xenbr0 bridges the NIC and dom0 gets its address by DHCP; the
+    demo guests run, get addresses on the same LAN, answer dom0's ping and
+    serve their pages."""
+    net = con.wait_for(r"xenlive: network: xenbr0 on (\S+), (\S+) by DHCP",
+                       deadline)
+    if not net.group(2).startswith("10.0.2."):
+        return False, "dom0's address %s is not on QEMU's LAN" % net.group(2), con
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    if summary.group(1) != summary.group(2):
+        return False, "not every guest started: %s" % summary.group(0), con
+    sh = Shell(con, max(since, summary.end()))
+    out = sh.run("xl list | awk 'NR > 1 {print \"in\" \"list-\" $1}'", deadline)
+    missing = [g for g in GUESTS if "inlist-%s\n" % g not in out]
+    if missing:
+        return False, "not in xl list: %s" % " ".join(missing), con
+    addr = guest_addresses(sh, deadline)
+    off = [g for g in GUESTS if not addr[g].startswith("10.0.2.")]
+    if off:
+        return False, "not on the LAN: %s" % addr, con
+    why = reach_guests(sh, addr, deadline)
+    if why:
+        return False, why, con
+    reachable = con.elapsed()
+    mem = sh.run("free -m | awk '/^Mem:/ {print \"used-\" $3 \"-of-\" $2}'",
+                 deadline)
+    used = re.search(r"used-(\d+)-of-(\d+)", mem)
+    return True, "dom0 ready after %.1fs, %s on %s; %s; %s on the LAN (%s), " \
+        "answering ping and http; guests reachable after %.1fs; " \
+        "dom0 memory in use %s of %s MiB" % (
+            ready, net.group(2), net.group(1), summary.group(0),
+            " ".join(GUESTS), " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
+            reachable, used.group(1) if used else "?", used.group(2) if used else "?"), con
+
+
+def check_uplink(con, deadline, since, ready, mon):
+    """The NIC's cable is unplugged at boot: xenbr0 comes up host-only.
+    Plugged in later, the NIC gets an address by DHCP and the guests reach
+    the LAN through NAT: logged in on tiny's console with `xl console`,
+    a download from a web server on the LAN (the test's, on the host's
+    loopback, 10.0.2.2 in QEMU's network) works; Ctrl-] leaves the console."""
+    host = con.wait_for(r"xenlive: network: no link, xenbr0 host-only", deadline)
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    if summary.group(1) == "0":
+        return False, "no guest started: %s" % summary.group(0), con
+    plugged = con.elapsed()
+    monitor(mon, "set_link n0 on", deadline)
+    up = con.wait_for(r"xenlive: network: uplink (\S+), (\S+) by DHCP",
+                      deadline, host.end())
+    token = "xenlive-%d" % os.getpid()
+    with tempfile.TemporaryDirectory() as www:
+        with open(os.path.join(www, "token.txt"), "w") as f:
+            f.write(token + "\n")
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *a, **kw):
+                super().__init__(*a, directory=www, **kw)
+
+            def log_message(self, *a):
+                pass
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        try:
+            mark = len(con.text())
+            con.send("xl console %s" % GUESTS[0])
+            # getty answers a new line with a fresh prompt
+            while True:
+                con.pump(2)
+                con.send("")
+                try:
+                    con.wait_for(r"%s login:" % GUESTS[0],
+                                 min(deadline, time.monotonic() + 10), mark)
+                    break
+                except TimeoutError:
+                    if time.monotonic() >= deadline:
+                        return False, "xl console %s shows no login " \
+                            "prompt" % GUESTS[0], con
+            mark = len(con.text())
+            con.send("root")
+            # what is typed before the shell runs is lost
+            con.wait_for(r"%s:~# " % GUESTS[0], deadline, mark)
+            sh = Shell(con, len(con.text()))
+            out = sh.run("echo host-$(hostname)", deadline)
+            if "host-%s\n" % GUESTS[0] not in out:
+                return False, "logging in on %s's console failed" % GUESTS[0], con
+            got = sh.until("wget -q -T 5 -O - http://10.0.2.2:%d/token.txt "
+                           "| sed 's/^/got-/'" % srv.server_address[1],
+                           r"got-%s" % token, deadline,
+                           "%s cannot download from the LAN through NAT"
+                           % GUESTS[0])
+        finally:
+            srv.shutdown()
+            srv.server_close()
+    # xenconsole drops what it read along with the Ctrl-], and what is
+    # typed just after it may be lost too: ask until dom0's shell answers
+    con.proc.stdin.write(b"\x1d")
+    con.proc.stdin.flush()
+    back = None
+    for n in range(6):
+        con.pump(5)
+        con.send("echo back-$(cat /proc/xen/capabilities)-$((%d+1))" % n)
+        try:
+            back = con.wait_for(r"back-control_d-%d\n" % (n + 1),
+                                min(deadline, time.monotonic() + 5), got.end())
+            break
+        except TimeoutError:
+            pass
+    if not back:
+        return False, "Ctrl-] did not return from xl console to dom0", con
+    return True, "dom0 ready after %.1fs, host-only xenbr0 without link; " \
+        "%s; link up after %.1fs: %s got %s by DHCP; xl console %s: login " \
+        "prompt, root shell, download from the LAN through NAT; back in " \
+        "dom0 with Ctrl-]" % (ready, summary.group(0), plugged, up.group(1),
+                             up.group(2), GUESTS[0]), con
 
 
 def check_guests(con, deadline, since, ready):
@@ -170,6 +380,7 @@ def check_guests(con, deadline, since, ready):
             return False, "the page of %s (http://%s/) does not name it" % (
                 g, addr[g]), con
     # a shipped config starts a second instance from the same image
+    create = time.monotonic()
     out, since = run("xl create /run/xenlive/medium/guests/%s.cfg "
                      "'name=\"%s2\"' >/tmp/create2.log 2>&1; echo created-$?"
                      % (GUESTS[0], GUESTS[0]), deadline)
@@ -182,7 +393,8 @@ def check_guests(con, deadline, since, ready):
             break
         if time.monotonic() >= deadline:
             return False, "no login prompt in %s" % log, con
-        con.pump(5)
+        con.pump(2)
+    prompt = time.monotonic() - create
     # xl shutdown stops it cleanly (the guest powers itself off)
     # (xl may list the domain for a moment after -w returns, while Xen
     # tears it down)
@@ -194,19 +406,27 @@ def check_guests(con, deadline, since, ready):
     if "down-0-0\n" not in out:
         return False, "xl shutdown of %s2 did not stop it cleanly" % GUESTS[0], con
     return True, "dom0 ready after %.1fs; %s; %s at login prompts, on " \
-        "xenbr0 (%s), answering ping and http; a second %s created, " \
-        "then shut down cleanly; %.1fs after the guests started" % (
+        "xenbr0 (%s), answering ping and http; a second %s created " \
+        "(login prompt %.1fs after xl create), then shut down cleanly; " \
+        "%.1fs after the guests started" % (
             ready, summary.group(0), " ".join(GUESTS),
             " ".join("%s %s" % (g, addr[g]) for g in GUESTS), GUESTS[0],
-            con.elapsed() - started), con
+            prompt, con.elapsed() - started), con
 
 
 def run_case(case, iso, timeout, logdir, mem):
     logpath = os.path.join(logdir, case + ".log")
-    con = Console(qemu_argv(case, iso, mem), logpath)
-    deadline = time.monotonic() + timeout
+    mon = os.path.join(logdir, case + ".monitor")
+    if os.path.exists(mon):
+        os.unlink(mon)
+    con = Console(qemu_argv(case, iso, mem, mon), logpath)
+    # the cases that go on to guests have twice the time
+    deadline = time.monotonic() + timeout * (2 if case in LONG else 1)
     entry = CASES[case][2]
     try:
+        if case == "uplink":
+            # long before dom0 looks at the NIC
+            monitor(mon, "set_link n0 off", deadline)
         if entry:
             con.wait_for(MENU_PROMPT, deadline)
             con.proc.stdin.write((DOWN * entry + "\r").encode())
@@ -238,6 +458,10 @@ def run_case(case, iso, timeout, logdir, mem):
             return False, "xl list does not show Domain-0", con
         if case == "guests":
             return check_guests(con, deadline, got.end(), ready)
+        if case == "lan":
+            return check_lan(con, deadline, got.end(), ready)
+        if case == "uplink":
+            return check_uplink(con, deadline, got.end(), ready, mon)
         if entry == 1:
             # the safe-mode entry, not the default one, was booted
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")
@@ -254,7 +478,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iso", default="iso/xenlive.iso")
     ap.add_argument("--timeout", type=float, default=240,
-                    help="seconds a boot may take (default 240)")
+                    help="seconds a boot may take (default 240; twice that "
+                    "for the cases that go on to guests)")
     ap.add_argument("--mem", type=int, default=2048, help="guest MiB")
     ap.add_argument("--logdir", default="build/test")
     ap.add_argument("cases", nargs="*", default=list(CASES))
