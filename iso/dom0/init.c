@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "initnet.h"
+
 #define RUN     "/run/xenlive"
 #define MEDIUM  RUN "/medium"
 #define LOWER   RUN "/lower"
@@ -76,6 +78,7 @@ static struct {
 	char root[64];
 	unsigned wait;
 	int rescue, debug;
+	struct netopts net;
 } cfg = { .wait = 30 };
 
 /* Boot options.  A new one is a field in cfg and a row here. */
@@ -91,6 +94,10 @@ static const struct option {
 	{ "xenlive.wait",   OPT_UINT, &cfg.wait,   0 },
 	{ "xenlive.rescue", OPT_FLAG, &cfg.rescue, 0 },
 	{ "xenlive.debug",  OPT_FLAG, &cfg.debug,  0 },
+	{ "fetch",          OPT_STR,  cfg.net.fetch,   sizeof cfg.net.fetch },
+	{ "nfsroot",        OPT_STR,  cfg.net.nfsroot, sizeof cfg.net.nfsroot },
+	{ "ip",             OPT_STR,  cfg.net.ip,      sizeof cfg.net.ip },
+	{ "BOOTIF",         OPT_STR,  cfg.net.bootif,  sizeof cfg.net.bootif },
 };
 
 static void vsay(const char *pre, const char *fmt, va_list ap)
@@ -726,6 +733,16 @@ static _Noreturn void switchroot(char **argv)
 	dieu("execute /bin/sh: %s", strerror(errno));
 }
 
+/* fetch= or nfsroot=: the medium comes over the network (initnet.c). */
+static void netmedium_or_die(void)
+{
+	char err[512];
+	if (netmedium(&cfg.net, cfg.wait, MEDIUM, err, sizeof err) < 0) {
+		say("fatal: network boot: %s", err);
+		rescue();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -744,7 +761,10 @@ int main(int argc, char **argv)
 	if (cfg.root[0])
 		mountdevroot();
 	else {
-		findmedium();
+		if (netwanted(&cfg.net))
+			netmedium_or_die();
+		else
+			findmedium();
 		mountroot();
 	}
 	switchroot(argv);

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Network-boot the XenLive netboot tree (iso/netboot/) in QEMU (software
+emulation) and check the serial console. Each case prints `PASS case (Ns)`
+or `FAIL case: why` with the console tail; the run ends with
+`N passed, N failed`.
+
+The firmware loads the boot loader from QEMU's built-in TFTP server (user
+networking, the tree as its root); the dom0 root then comes by HTTP from a
+server this test starts on 127.0.0.1:80, which the guest reaches as
+10.0.2.2. Every case runs in its own network and mount namespaces
+(unshare), so its servers never meet the host's or another case's.
+
+A boot case passes when dom0 says `xenlive: dom0 ready`, its shell
+reports control_d, `xl list` shows Domain-0, and the demo guests run and
+reach a login prompt. A bad-input case passes when the initramfs prints
+the expected clear message and its rescue shell answers."""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from boottest import Console, GUESTS, OVMF  # noqa: E402
+
+MAC = "52:54:00:12:34:56"
+
+# case: firmware, bootfile given by QEMU's DHCP, how the root comes, and
+# for bad-input cases the console message expected
+CASES = {
+    "pxe-bios-http": ("bios", "pxelinux.0", "http", None),
+}
+
+
+def wait_listen(port):
+    """Returns once something accepts TCP connections on 127.0.0.1:port."""
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("no server listening on 127.0.0.1:%d" % port)
+
+
+def inner_servers(case, tree, logdir):
+    """Servers for one case, inside its namespaces; returns the processes."""
+    procs = []
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    how = CASES[case][2]
+    if how == "http":
+        log = open(os.path.join(logdir, case + ".http.log"), "wb")
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
+             "--directory", tree, "80"], stdout=log, stderr=log))
+        wait_listen(80)
+    return procs
+
+
+def qemu_argv(case, tree, mem, menu_tree):
+    firmware, bootfile, _, _ = CASES[case]
+    argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
+            "-m", str(mem), "-smp", "2", "-display", "none",
+            "-monitor", "none", "-serial", "stdio", "-no-reboot",
+            "-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (menu_tree, bootfile),
+            "-device", "e1000,netdev=n0,mac=%s,bootindex=0" % MAC]
+    if firmware == "uefi":
+        argv += ["-machine", "q35", "-bios", OVMF]
+    else:
+        argv += ["-boot", "n"]
+    return argv
+
+
+def shell(con, deadline, since, cmd, marker):
+    """Types cmd into the console shell until `marker-...-end` answers
+    (what it prints has no `$`, so the echoed command line never matches)."""
+    while True:
+        con.send(cmd)
+        try:
+            return con.wait_for(marker + r"-([^\n$]*)-end",
+                                min(deadline, time.monotonic() + 10), since)
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise
+
+
+def check_dom0(con, deadline):
+    m = con.wait_for(r"xenlive: dom0 ready[^\n]*", deadline)
+    ready = con.elapsed()
+    got = shell(con, deadline, m.end(),
+                "echo caps-$(cat /proc/xen/capabilities)-end", "caps")
+    if got.group(1) != "control_d":
+        return False, "capabilities are %r, not control_d" % got.group(1)
+    got = shell(con, deadline, got.end(),
+                "echo dom0-$(xl list | grep -c '^Domain-0 ')-end", "dom0")
+    if got.group(1) != "1":
+        return False, "xl list does not show Domain-0"
+    # the root really came over the network: the medium is a tmpfs or NFS
+    got = shell(con, deadline, got.end(),
+                "echo medium-$(awk '$2 == \"/run/xenlive/medium\" "
+                "{print $3}' /proc/mounts)-end", "medium")
+    medium = got.group(1)
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started",
+                           deadline, got.end())
+    since = summary.end()
+    for g in GUESTS:
+        log = "/var/log/xen/console/guest-%s.log" % g
+        while True:
+            got = shell(con, deadline, since,
+                        "echo prompt-$(xl list | grep -c '^%s ')-"
+                        "$(grep -c login: %s 2>/dev/null)-end" % (g, log),
+                        "prompt")
+            since = got.end()
+            if re.match(r"1-[1-9]", got.group(1)):
+                break
+            if time.monotonic() >= deadline:
+                return False, "guest %s not running at a login prompt (%s)" \
+                    % (g, got.group(1))
+            con.pump(5)
+    return True, "dom0 ready after %.1fs (medium on %s); %s; %s running at " \
+        "login prompts" % (ready, medium, summary.group(0), " ".join(GUESTS))
+
+
+def inner(case, tree, timeout, logdir, mem):
+    """One case, run inside its own namespaces: prints one result line."""
+    procs = inner_servers(case, tree, logdir)
+    con = Console(qemu_argv(case, tree, mem, tree),
+                  os.path.join(logdir, "netboot-%s.log" % case))
+    deadline = time.monotonic() + timeout
+    try:
+        ok, why = check_dom0(con, deadline)
+    except (TimeoutError, EOFError) as e:
+        ok, why = False, "%s after %.0fs" % (e, con.elapsed())
+    finally:
+        con.close()
+        for p in procs:
+            p.kill()
+            p.wait()
+    if ok:
+        print("PASS %s (%.1fs): %s" % (case, con.elapsed(), why), flush=True)
+    else:
+        print("FAIL %s: %s" % (case, why))
+        print("---- console tail (%s/netboot-%s.log) ----" % (logdir, case))
+        print("\n".join(con.text().splitlines()[-30:]))
+        print("----", flush=True)
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tree", default="iso/netboot")
+    ap.add_argument("--timeout", type=float, default=400,
+                    help="seconds a boot may take (default 400)")
+    ap.add_argument("--mem", type=int, default=2048, help="guest MiB")
+    ap.add_argument("--logdir", default="build/test")
+    ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("cases", nargs="*", default=list(CASES))
+    a = ap.parse_args()
+    for c in a.cases:
+        if c not in CASES:
+            ap.error("unknown case %s (cases: %s)" % (c, " ".join(CASES)))
+    a.tree = os.path.abspath(a.tree)
+    a.logdir = os.path.abspath(a.logdir)
+    if a.inner:
+        sys.exit(0 if inner(a.cases[0], a.tree, a.timeout, a.logdir, a.mem)
+                 else 1)
+    if not os.path.exists(os.path.join(a.tree, "pxelinux.0")):
+        sys.exit("netboot: fatal: no netboot tree at %s (run make first)"
+                 % a.tree)
+    os.makedirs(a.logdir, exist_ok=True)
+    passed = failed = 0
+    for c in a.cases:
+        rc = subprocess.call(
+            ["unshare", "--net", "--mount", "--propagation", "private",
+             sys.executable, os.path.abspath(__file__), "--inner",
+             "--tree", a.tree, "--timeout", str(a.timeout),
+             "--mem", str(a.mem), "--logdir", a.logdir, c])
+        if rc == 0:
+            passed += 1
+        else:
+            failed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
