@@ -29,10 +29,53 @@ from boottest import Console, GUESTS, OVMF  # noqa: E402
 MAC = "52:54:00:12:34:56"
 
 # case: firmware, bootfile given by QEMU's DHCP, how the root comes, and
-# for bad-input cases the console message expected
+# for bad-input cases the console message expected. A case whose root is
+# not plain "http" boots a copy of the tree (hard links) with its BIOS menu
+# (pxelinux.cfg/default) or a file changed by mutate().
 CASES = {
     "pxe-bios-http": ("bios", "pxelinux.0", "http", None),
+    "pxe-uefi-http": ("uefi", "grubx64.efi", "http", None),
+    "ipxe-bios-http": ("bios", "boot.ipxe", "http", None),
+    "bad-url": ("bios", "pxelinux.0", "bad-url",
+                r"fatal: network boot: unable to download "
+                r"http://10\.0\.2\.2/nothing-here/live/SHA256SUMS"),
+    "bad-nfs": ("bios", "pxelinux.0", "bad-nfs",
+                r"fatal: network boot: (unable to mount 10\.0\.2\.2:/nothing-here"
+                r" by NFS|NFS server 10\.0\.2\.2 did not answer)[^\n]*"),
+    "bad-sum": ("bios", "pxelinux.0", "bad-sum",
+                r"guests/tiny\.cfg: FAILED[\s\S]*fatal: network boot: "
+                r"checksum mismatch[^\n]*"),
 }
+RESCUE = "dropping to rescue shell"
+
+
+def mutate(case, tree, logdir):
+    """The tree a case boots: the real one, or a changed copy."""
+    how = CASES[case][2]
+    if how == "http":
+        return tree
+    copy = os.path.join(logdir, "nbtree-" + case)
+    subprocess.run(["rm", "-rf", copy], check=True)
+    subprocess.run(["cp", "-al", tree, copy], check=True)
+    menu = os.path.join(copy, "pxelinux.cfg", "default")
+    with open(menu) as f:
+        text = f.read()
+    os.unlink(menu)   # a hard link: never write through it
+    if how == "bad-url":
+        text = text.replace("fetch=/live/", "fetch=/nothing-here/live/")
+    elif how == "bad-nfs":
+        text = text.replace("fetch=/live/dom0.sfs",
+                            "nfsroot=10.0.2.2:/nothing-here xenlive.wait=20")
+    elif how == "bad-sum":
+        cfg = os.path.join(copy, "guests", "tiny.cfg")
+        with open(cfg) as f:
+            body = f.read()
+        os.unlink(cfg)
+        with open(cfg, "w") as f:
+            f.write(body + "# changed after the build\n")
+    with open(menu, "w") as f:
+        f.write(text)
+    return copy
 
 
 def wait_listen(port):
@@ -51,7 +94,7 @@ def inner_servers(case, tree, logdir):
     procs = []
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     how = CASES[case][2]
-    if how == "http":
+    if how in ("http", "bad-url", "bad-sum"):
         log = open(os.path.join(logdir, case + ".http.log"), "wb")
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
@@ -124,14 +167,32 @@ def check_dom0(con, deadline):
         "login prompts" % (ready, medium, summary.group(0), " ".join(GUESTS))
 
 
+def check_bad(con, deadline, expect):
+    """The initramfs says what went wrong, then its rescue shell answers."""
+    m = con.wait_for(expect, deadline)
+    r = con.wait_for(RESCUE, deadline, m.end())
+    got = shell(con, deadline, r.end(), "echo rescue-$((6*7))-end", "rescue")
+    if got.group(1) != "42":
+        return False, "the rescue shell answered %r" % got.group(1)
+    if "Kernel panic" in con.text():
+        return False, "the kernel panicked"
+    said = con.text()[m.start():m.end()].splitlines()[-1]
+    return True, "%r, then a rescue shell" % said
+
+
 def inner(case, tree, timeout, logdir, mem):
     """One case, run inside its own namespaces: prints one result line."""
+    tree = mutate(case, tree, logdir)
     procs = inner_servers(case, tree, logdir)
     con = Console(qemu_argv(case, tree, mem, tree),
                   os.path.join(logdir, "netboot-%s.log" % case))
     deadline = time.monotonic() + timeout
+    expect = CASES[case][3]
     try:
-        ok, why = check_dom0(con, deadline)
+        if expect:
+            ok, why = check_bad(con, deadline, expect)
+        else:
+            ok, why = check_dom0(con, deadline)
     except (TimeoutError, EOFError) as e:
         ok, why = False, "%s after %.0fs" % (e, con.elapsed())
     finally:
@@ -139,6 +200,8 @@ def inner(case, tree, timeout, logdir, mem):
         for p in procs:
             p.kill()
             p.wait()
+        if tree.startswith(logdir):
+            subprocess.run(["rm", "-rf", tree])
     if ok:
         print("PASS %s (%.1fs): %s" % (case, con.elapsed(), why), flush=True)
     else:
