@@ -36,6 +36,7 @@ CASES = {
     "pxe-bios-http": ("bios", "pxelinux.0", "http", None),
     "pxe-uefi-http": ("uefi", "grubx64.efi", "http", None),
     "ipxe-bios-http": ("bios", "boot.ipxe", "http", None),
+    "nfs-bios": ("bios", "pxelinux.0", "nfs", None),
     "bad-url": ("bios", "pxelinux.0", "bad-url",
                 r"fatal: network boot: unable to download "
                 r"http://10\.0\.2\.2/nothing-here/live/SHA256SUMS"),
@@ -47,6 +48,13 @@ CASES = {
                 r"checksum mismatch[^\n]*"),
 }
 RESCUE = "dropping to rescue shell"
+# NFSv3 over TCP, read-only, the tree as the export
+GANESHA = """NFS_CORE_PARAM { Protocols = 3; Enable_NLM = false; Enable_RQUOTA = false; }
+NFS_KRB5 { Active_krb5 = false; }
+EXPORT { Export_Id = 1; Path = %s; Pseudo = /xenlive; Access_Type = RO;
+  Squash = No_Root_Squash; SecType = sys; Protocols = 3; Transports = TCP;
+  FSAL { Name = VFS; } }
+"""
 
 
 def mutate(case, tree, logdir):
@@ -61,7 +69,9 @@ def mutate(case, tree, logdir):
     with open(menu) as f:
         text = f.read()
     os.unlink(menu)   # a hard link: never write through it
-    if how == "bad-url":
+    if how == "nfs":
+        text = text.replace("fetch=/live/dom0.sfs", "nfsroot=10.0.2.2:" + copy)
+    elif how == "bad-url":
         text = text.replace("fetch=/live/", "fetch=/nothing-here/live/")
     elif how == "bad-nfs":
         text = text.replace("fetch=/live/dom0.sfs",
@@ -100,6 +110,24 @@ def inner_servers(case, tree, logdir):
             [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
              "--directory", tree, "80"], stdout=log, stderr=log))
         wait_listen(80)
+    elif how == "nfs":
+        # NFS-Ganesha (user space) and rpcbind, their state on tmpfs so
+        # nothing of the host's /run or /var/lib/nfs is touched
+        for d in ("/run", "/var/lib/nfs"):
+            subprocess.run(["mount", "-t", "tmpfs", "tmpfs", d], check=True)
+        os.makedirs("/run/rpcbind")
+        os.makedirs("/run/ganesha")
+        os.makedirs("/var/lib/nfs/ganesha")
+        conf = os.path.join(logdir, case + ".ganesha.conf")
+        with open(conf, "w") as f:
+            f.write(GANESHA % tree)
+        log = os.path.join(logdir, case + ".ganesha.log")
+        procs.append(subprocess.Popen(["rpcbind", "-f", "-w"]))
+        wait_listen(111)
+        procs.append(subprocess.Popen(
+            ["ganesha.nfsd", "-F", "-f", conf, "-L", log,
+             "-p", "/run/ganesha/pid", "-N", "NIV_EVENT"]))
+        wait_listen(2049)
     return procs
 
 
