@@ -77,7 +77,7 @@ static struct {
 	char id[64];
 	char root[64];
 	unsigned wait;
-	int rescue, debug;
+	int rescue, debug, toram, check;
 	struct netopts net;
 } cfg = { .wait = 30 };
 
@@ -98,6 +98,8 @@ static const struct option {
 	{ "nfsroot",        OPT_STR,  cfg.net.nfsroot, sizeof cfg.net.nfsroot },
 	{ "ip",             OPT_STR,  cfg.net.ip,      sizeof cfg.net.ip },
 	{ "BOOTIF",         OPT_STR,  cfg.net.bootif,  sizeof cfg.net.bootif },
+	{ "toram",          OPT_FLAG, &cfg.toram,  0 },
+	{ "xenlive.check",  OPT_FLAG, &cfg.check,  0 },
 };
 
 static void vsay(const char *pre, const char *fmt, va_list ap)
@@ -743,6 +745,18 @@ static void netmedium_or_die(void)
 	}
 }
 
+/* xenlive.check verifies the medium; toram copies it into RAM (fetch=
+ * already did). */
+static void mediumextras(void)
+{
+	char err[512];
+	if ((cfg.check && mediacheck(MEDIUM, err, sizeof err) < 0) ||
+	    (cfg.toram && !cfg.net.fetch[0] && toram(MEDIUM, err, sizeof err) < 0)) {
+		say("fatal: %s", err);
+		rescue();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -765,6 +779,7 @@ int main(int argc, char **argv)
 			netmedium_or_die();
 		else
 			findmedium();
+		mediumextras();
 		mountroot();
 	}
 	switchroot(argv);

@@ -297,23 +297,27 @@ static int dirsfor(const char *dir, const char *rel)
 	return 0;
 }
 
-/* Downloads base+rel into dir/rel; three tries, a few seconds apart. */
+/* base+rel into dir/rel: downloaded when base is a URL (three tries, a
+ * few seconds apart), else copied. */
 static int get(const char *base, const char *rel, const char *dir, char *err, size_t size)
 {
-	char url[768], path[512];
-	char *argv[] = { "wget", "-q", "-T", "20", "-O", path, url, 0 };
-	int i, rc = 0;
+	char from[768], path[512];
+	char *wget[] = { "wget", "-q", "-T", "20", "-O", path, from, 0 };
+	char *cp[] = { "cp", from, path, 0 };
+	int url = !strncmp(base, "http://", 7), i, rc = 0;
 
-	snprintf(url, sizeof url, "%s%s", base, rel);
+	snprintf(from, sizeof from, "%s%s", base, rel);
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
 	if (dirsfor(dir, rel) < 0)
 		return fail(err, size, "unable to create the folder for %s: %s", path, strerror(errno));
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (url ? 3 : 1); i++) {
 		if (i) sleep(2);
-		if (!(rc = run(0, 120, argv))) return 0;
+		if (!(rc = run(0, url ? 120 : 0, url ? wget : cp))) return 0;
 	}
 	unlink(path);
-	return fail(err, size, "unable to download %s (wget %s; its message is above)", url,
+	if (!url)
+		return fail(err, size, "unable to copy %s to RAM (cp failed; its message is above)", from);
+	return fail(err, size, "unable to download %s (wget %s; its message is above)", from,
 	            rc == 124 ? "timed out" : "failed");
 }
 
@@ -347,23 +351,20 @@ static int baseurl(const char *fetch, char *base, size_t bsize, char *err, size_
 	return 0;
 }
 
-/* fetch=: the files live/SHA256SUMS lists (what the system needs from its
- * medium: boot/ for the guests' kernel, live/, guests/) into a tmpfs on
- * dir, then every checksum checked. */
-static int fetchall(const char *fetch, const char *dir, char *err, size_t size)
+/* The files live/SHA256SUMS lists (what the system needs from its medium:
+ * boot/ for the guests' kernel, live/, guests/) from base (a URL or a
+ * folder ending in '/') into a tmpfs on dir, then every checksum checked. */
+static int fill(const char *base, const char *dir, char *err, size_t size)
 {
-	static char base[512], line[1024];
+	static char line[1024];
 	char *argv[] = { "sha256sum", "-c", SUMS, 0 }, sums[512];
 	unsigned nfiles = 0;
 	FILE *in, *out;
-	int rc;
 
-	if (baseurl(fetch, base, sizeof base, err, size) < 0) return -1;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return fail(err, size, "unable to create %s: %s", dir, strerror(errno));
 	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return fail(err, size, "unable to mount a tmpfs on %s: %s", dir, strerror(errno));
-	say("fetching the live system from %s", base);
 	if (get(base, "live/SHA256SUMS", dir, err, size) < 0) return -1;
 	snprintf(sums, sizeof sums, "%s/live/SHA256SUMS", dir);
 	if (!(in = fopen(sums, "r")) || !(out = fopen(SUMS, "w"))) {
@@ -388,12 +389,20 @@ static int fetchall(const char *fetch, const char *dir, char *err, size_t size)
 	if (fclose(out) != 0 || !nfiles)
 		return fail(err, size, "%s lists no files", sums);
 	say("checking %u files against live/SHA256SUMS", nfiles);
-	rc = run(dir, 0, argv);
-	if (rc)
+	if (run(dir, 0, argv))
 		return fail(err, size, "checksum mismatch: the files marked FAILED above differ from %slive/SHA256SUMS "
-		            "(a corrupt download or a server holding another build)", base);
-	say("fetched %u files, all checksums match", nfiles);
+		            "(%s)", base, strncmp(base, "http://", 7) ? "the medium is damaged"
+		            : "a corrupt download, or a server holding another build");
+	say("%u files in RAM, all checksums match", nfiles);
 	return 0;
+}
+
+static int fetchall(const char *fetch, const char *dir, char *err, size_t size)
+{
+	static char base[512];
+	if (baseurl(fetch, base, sizeof base, err, size) < 0) return -1;
+	say("fetching the live system from %s", base);
+	return fill(base, dir, err, size);
 }
 
 /* nfsroot=SERVER:/PATH mounted read-only with the kernel's client; the
@@ -454,4 +463,32 @@ int netmedium(const struct netopts *o, unsigned wait, const char *dir, char *err
 	if (netup(o, wait, err, size) < 0) return -1;
 	if (o->nfsroot[0]) return nfsmount(o->nfsroot, wait, dir, err, size);
 	return fetchall(o->fetch, dir, err, size);
+}
+
+int toram(const char *dir, char *err, size_t size)
+{
+	static const char ram[] = "/run/xenlive/ram";
+	char base[512];
+
+	say("toram: copying the live system into RAM");
+	snprintf(base, sizeof base, "%s/", dir);
+	if (fill(base, ram, err, size) < 0) return -1;
+	if (umount2(dir, MNT_DETACH) < 0)
+		return fail(err, size, "unable to unmount the medium %s: %s", dir, strerror(errno));
+	if (mount(ram, dir, 0, MS_MOVE, 0) < 0)
+		return fail(err, size, "unable to move %s to %s: %s", ram, dir, strerror(errno));
+	rmdir(ram);
+	say("toram: done, the boot medium can be removed");
+	return 0;
+}
+
+int mediacheck(const char *dir, char *err, size_t size)
+{
+	char *argv[] = { "sha256sum", "-c", "live/SHA256SUMS", 0 };
+	say("media check: checking every file of live/SHA256SUMS, this takes a while");
+	if (run(dir, 0, argv))
+		return fail(err, size, "media check FAILED: the files marked FAILED (or missing) above do not match "
+		            "live/SHA256SUMS; the medium is damaged, write it again or use another one");
+	say("media check: OK, every file matches live/SHA256SUMS");
+	return 0;
 }

@@ -1,4 +1,5 @@
-/* initnet: network boot for the initramfs /init.  Brings up a NIC (ip=,
+/* initnet: network boot, copy to RAM and media check for the initramfs
+ * /init.  Brings up a NIC (ip=,
  * BOOTIF=, DHCP with BusyBox udhcpc) and provides the boot medium: the
  * files of its live/SHA256SUMS downloaded into RAM and checked (fetch=),
  * or an NFS export of the tree mounted read-only (nfsroot=). */
@@ -18,3 +19,10 @@ int netwanted(const struct netopts *o);
  * Returns 0, or -1 with a one-line reason in err. */
 int netmedium(const struct netopts *o, unsigned wait, const char *dir,
               char *err, size_t size);
+
+/* toram: copies the files of dir/live/SHA256SUMS into RAM, checks them,
+ * unmounts the medium on dir and puts the copy there.  0, or -1 and err. */
+int toram(const char *dir, char *err, size_t size);
+
+/* Checks every file of dir/live/SHA256SUMS.  0, or -1 and err. */
+int mediacheck(const char *dir, char *err, size_t size);

@@ -24,7 +24,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, GUESTS, OVMF  # noqa: E402
+from boottest import Console, GUESTS, OVMF, MENU_PROMPT, DOWN, \
+    check_guests  # noqa: E402
 
 MAC = "52:54:00:12:34:56"
 
@@ -37,6 +38,12 @@ CASES = {
     "pxe-uefi-http": ("uefi", "grubx64.efi", "http", None),
     "ipxe-bios-http": ("bios", "boot.ipxe", "http", None),
     "nfs-bios": ("bios", "pxelinux.0", "nfs", None),
+    # the ISO as a CD (no NIC): toram, then the CD ejected; media check,
+    # on the real ISO and on one with a byte of guests/tiny.cfg changed
+    "toram": ("bios", None, "iso-toram", None),
+    "check": ("bios", None, "iso-check", None),
+    "check-bad": ("bios", None, "iso-check-bad",
+                  r"guests/tiny\.cfg: FAILED[\s\S]*fatal: media check FAILED[^\n]*"),
     "bad-url": ("bios", "pxelinux.0", "bad-url",
                 r"fatal: network boot: unable to download "
                 r"http://10\.0\.2\.2/nothing-here/live/SHA256SUMS"),
@@ -48,6 +55,8 @@ CASES = {
                 r"checksum mismatch[^\n]*"),
 }
 RESCUE = "dropping to rescue shell"
+# ISO boot menu entries (iso/boot/isolinux.cfg)
+ENTRY = {"iso-toram": 3, "iso-check": 4, "iso-check-bad": 4}
 # NFSv3 over TCP, read-only, the tree as the export
 GANESHA = """NFS_CORE_PARAM { Protocols = 3; Enable_NLM = false; Enable_RQUOTA = false; }
 NFS_KRB5 { Active_krb5 = false; }
@@ -60,8 +69,24 @@ EXPORT { Export_Id = 1; Path = %s; Pseudo = /xenlive; Access_Type = RO;
 def mutate(case, tree, logdir):
     """The tree a case boots: the real one, or a changed copy."""
     how = CASES[case][2]
-    if how == "http":
+    if how == "http" or how in ENTRY and how != "iso-check-bad":
         return tree
+    if how == "iso-check-bad":
+        # the ISO with one byte of guests/tiny.cfg (listed in SHA256SUMS)
+        # changed where it lies in the image
+        with open(os.path.join(tree, "guests", "tiny.cfg"), "rb") as f:
+            cfg = f.read()
+        with open(os.path.join(os.path.dirname(tree), "xenlive.iso"),
+                  "rb") as f:
+            img = bytearray(f.read())
+        at = img.find(cfg)
+        if at < 0 or img.find(cfg, at + 1) >= 0:
+            raise RuntimeError("guests/tiny.cfg not found once in the ISO")
+        img[at] ^= 0x20
+        bad = os.path.join(logdir, "nb-check-bad.iso")
+        with open(bad, "wb") as f:
+            f.write(img)
+        return bad
     copy = os.path.join(logdir, "nbtree-" + case)
     subprocess.run(["rm", "-rf", copy], check=True)
     subprocess.run(["cp", "-al", tree, copy], check=True)
@@ -131,13 +156,18 @@ def inner_servers(case, tree, logdir):
     return procs
 
 
-def qemu_argv(case, tree, mem, menu_tree):
-    firmware, bootfile, _, _ = CASES[case]
+def qemu_argv(case, tree, mem, menu_tree, monitor):
+    firmware, bootfile, how, _ = CASES[case]
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
             "-m", str(mem), "-smp", "2", "-display", "none",
-            "-monitor", "none", "-serial", "stdio", "-no-reboot",
-            "-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (menu_tree, bootfile),
-            "-device", "e1000,netdev=n0,mac=%s,bootindex=0" % MAC]
+            "-monitor", "unix:%s,server=on,wait=off" % monitor,
+            "-serial", "stdio", "-no-reboot"]
+    if how in ENTRY:
+        iso = tree if tree.endswith(".iso") else \
+            os.path.join(os.path.dirname(tree), "xenlive.iso")
+        return argv + ["-nic", "none", "-cdrom", iso]
+    argv += ["-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (menu_tree, bootfile),
+             "-device", "e1000,netdev=n0,mac=%s,bootindex=0" % MAC]
     if firmware == "uefi":
         argv += ["-machine", "q35", "-bios", OVMF]
     else:
@@ -158,7 +188,7 @@ def shell(con, deadline, since, cmd, marker):
                 raise
 
 
-def check_dom0(con, deadline):
+def check_dom0(con, deadline, guests=True):
     m = con.wait_for(r"xenlive: dom0 ready[^\n]*", deadline)
     ready = con.elapsed()
     got = shell(con, deadline, m.end(),
@@ -174,6 +204,9 @@ def check_dom0(con, deadline):
                 "echo medium-$(awk '$2 == \"/run/xenlive/medium\" "
                 "{print $3}' /proc/mounts)-end", "medium")
     medium = got.group(1)
+    if not guests:
+        return True, "dom0 ready after %.1fs (medium on %s), xl list shows " \
+            "Domain-0" % (ready, medium)
     summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started",
                            deadline, got.end())
     since = summary.end()
@@ -208,16 +241,73 @@ def check_bad(con, deadline, expect):
     return True, "%r, then a rescue shell" % said
 
 
+def monitor_cmd(path, cmd):
+    """One QEMU monitor command; returns what the monitor said."""
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    s.settimeout(10)
+    out = b""
+    try:
+        out += s.recv(4096)
+        s.sendall(cmd.encode() + b"\n")
+        time.sleep(1)
+        out += s.recv(4096)
+    except socket.timeout:
+        pass
+    s.close()
+    return out.decode("utf-8", "replace")
+
+
+def check_toram(con, deadline, monitor):
+    """Copied to RAM: the CD is ejected, yet dom0 reads its root, the
+    guests run and a new one starts from the medium's folder."""
+    m = con.wait_for(r"toram: done, the boot medium can be removed", deadline)
+    r = con.wait_for(r"xenlive: dom0 ready[^\n]*", deadline, m.end())
+    ready = con.elapsed()
+    con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    said = monitor_cmd(monitor, "eject -f ide1-cd0")
+    got = shell(con, deadline, r.end(),
+                "dd if=/dev/sr0 of=/dev/null bs=2048 count=1 2>/dev/null; "
+                "echo cd-$?-$(grep -c iso9660 /proc/mounts)-$(awk '$2 == "
+                "\"/run/xenlive/medium\" {print $3}' /proc/mounts)-end", "cd")
+    if not re.match(r"[1-9]\d*-0-tmpfs$", got.group(1)):
+        return False, "after eject -f (monitor: %r): CD read status, " \
+            "iso9660 mounts, medium fs = %s" % (said.strip(), got.group(1))
+    # read the whole root again from its (RAM) lower layer
+    got = shell(con, deadline, got.end(),
+                "sync; echo 3 >/proc/sys/vm/drop_caches; "
+                "find /bin /sbin /usr /lib -xdev -type f -exec cat {} + "
+                ">/dev/null; "
+                "echo read-$?-end", "read")
+    if got.group(1) != "0":
+        return False, "reading the root after the CD left failed"
+    ok, why, _ = check_guests(con, deadline, got.end(), ready)
+    if not ok:
+        return False, "after the CD left: " + why
+    return True, "CD ejected, root read back, " + why
+
+
 def inner(case, tree, timeout, logdir, mem):
     """One case, run inside its own namespaces: prints one result line."""
     tree = mutate(case, tree, logdir)
     procs = inner_servers(case, tree, logdir)
-    con = Console(qemu_argv(case, tree, mem, tree),
+    monitor = os.path.join(logdir, "netboot-%s.monitor" % case)
+    con = Console(qemu_argv(case, tree, mem, tree, monitor),
                   os.path.join(logdir, "netboot-%s.log" % case))
     deadline = time.monotonic() + timeout
-    expect = CASES[case][3]
+    how, expect = CASES[case][2:]
     try:
-        if expect:
+        if how in ENTRY:
+            con.wait_for(MENU_PROMPT, deadline)
+            con.proc.stdin.write((DOWN * ENTRY[how] + "\r").encode())
+            con.proc.stdin.flush()
+        if how == "iso-toram":
+            ok, why = check_toram(con, deadline, monitor)
+        elif how == "iso-check":
+            m = con.wait_for(r"media check: OK[^\n]*", deadline)
+            ok, why = check_dom0(con, deadline, guests=False)
+            why = "%r; %s" % (m.group(0), why)
+        elif expect:
             ok, why = check_bad(con, deadline, expect)
         else:
             ok, why = check_dom0(con, deadline)
@@ -230,6 +320,8 @@ def inner(case, tree, timeout, logdir, mem):
             p.wait()
         if tree.startswith(logdir):
             subprocess.run(["rm", "-rf", tree])
+        if os.path.exists(monitor):
+            os.unlink(monitor)
     if ok:
         print("PASS %s (%.1fs): %s" % (case, con.elapsed(), why), flush=True)
     else:
