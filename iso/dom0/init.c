@@ -19,7 +19,8 @@
  * left for its own init to mount.
  *
  * Kernel command line: xenlive.id=ID xenlive.wait=SECONDS (30)
- * xenlive.rescue xenlive.debug.
+ * xenlive.rescue xenlive.debug; toram, xenlive.check and the network boot
+ * (fetch=, nfsroot=, ip=, BOOTIF=) are done by initnet.c.
  *
  * xenlive.root=DEVICE (XenLive guests): skip the medium search, wait for
  * DEVICE (e.g. /dev/xvda, a read-only squashfs image shared by several
