@@ -41,6 +41,9 @@ CASES = {
     "pxe-uefi-http": ("uefi", "grubx64.efi", "http", None),
     "ipxe-bios-http": ("bios", "boot.ipxe", "http", None),
     "nfs-bios": ("bios", "pxelinux.0", "nfs", None),
+    # ip= static (no DHCP in the initramfs), its server field the boot server
+    "static-ip": ("bios", "pxelinux.0", "static",
+                  r"network: eth0 10\.0\.2\.15/24 \(static, ip=\)"),
     # the ISO as a CD (no NIC): toram, then the CD ejected; media check,
     # on the real ISO and on one with a byte of guests/tiny.cfg changed
     "toram": ("bios", None, "iso-toram", None),
@@ -102,6 +105,10 @@ def mutate(case, tree, logdir):
     os.unlink(menu)   # a hard link: never write through it
     if how == "nfs":
         text = text.replace("fetch=/live/dom0.sfs", "nfsroot=10.0.2.2:" + copy)
+    elif how == "static":
+        text = text.replace("fetch=/live/dom0.sfs", "fetch=/live/dom0.sfs "
+                            "ip=10.0.2.15:10.0.2.2:10.0.2.2:255.255.255.0::"
+                            "eth0:off")
     elif how == "bad-url":
         text = text.replace("fetch=/live/", "fetch=/nothing-here/live/")
     elif how == "bad-nfs":
@@ -135,7 +142,7 @@ def inner_servers(case, tree, logdir):
     procs = []
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     how = CASES[case][2]
-    if how in ("http", "bad-url", "bad-sum"):
+    if how in ("http", "static", "bad-url", "bad-sum"):
         log = open(os.path.join(logdir, case + ".http.log"), "wb")
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
@@ -311,6 +318,10 @@ def inner(case, tree, timeout, logdir, mem, dom0_only):
             ok, why = check_toram(con, deadline, monitor)
         elif how == "iso-check":
             m = con.wait_for(r"media check: OK[^\n]*", deadline)
+            ok, why = check_dom0(con, deadline, guests=False)
+            why = "%r; %s" % (m.group(0), why)
+        elif how == "static":
+            m = con.wait_for(expect, deadline)
             ok, why = check_dom0(con, deadline, guests=False)
             why = "%r; %s" % (m.group(0), why)
         elif expect:
