@@ -21,6 +21,7 @@ builder:
 
 iso: deps builder
 	@$(BUILD) build
+	@scripts/netboot-tree
 
 graph explain: builder
 	@$(BUILD) $@

@@ -18,3 +18,7 @@ set      GUESTS_AUTOSTART tiny files
 default  iso
 artifact iso xenlive.iso iso/xenlive.iso
 artifact iso xenlive.iso.sha256 iso/xenlive.iso.sha256
+
+# the netboot tree from the same build, copied to iso/netboot/ by make
+recipe   iso/boot/netboot.recipe
+default  netboot

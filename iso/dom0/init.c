@@ -19,7 +19,8 @@
  * left for its own init to mount.
  *
  * Kernel command line: xenlive.id=ID xenlive.wait=SECONDS (30)
- * xenlive.rescue xenlive.debug.
+ * xenlive.rescue xenlive.debug; toram, xenlive.check and the network boot
+ * (fetch=, nfsroot=, ip=, BOOTIF=) are done by initnet.c.
  *
  * xenlive.root=DEVICE (XenLive guests): skip the medium search, wait for
  * DEVICE (e.g. /dev/xvda, a read-only squashfs image shared by several
@@ -46,6 +47,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "initnet.h"
 
 #define RUN     "/run/xenlive"
 #define MEDIUM  RUN "/medium"
@@ -75,7 +78,8 @@ static struct {
 	char id[64];
 	char root[64];
 	unsigned wait;
-	int rescue, debug;
+	int rescue, debug, toram, check;
+	struct netopts net;
 } cfg = { .wait = 30 };
 
 /* Boot options.  A new one is a field in cfg and a row here. */
@@ -91,6 +95,12 @@ static const struct option {
 	{ "xenlive.wait",   OPT_UINT, &cfg.wait,   0 },
 	{ "xenlive.rescue", OPT_FLAG, &cfg.rescue, 0 },
 	{ "xenlive.debug",  OPT_FLAG, &cfg.debug,  0 },
+	{ "fetch",          OPT_STR,  cfg.net.fetch,   sizeof cfg.net.fetch },
+	{ "nfsroot",        OPT_STR,  cfg.net.nfsroot, sizeof cfg.net.nfsroot },
+	{ "ip",             OPT_STR,  cfg.net.ip,      sizeof cfg.net.ip },
+	{ "BOOTIF",         OPT_STR,  cfg.net.bootif,  sizeof cfg.net.bootif },
+	{ "toram",          OPT_FLAG, &cfg.toram,  0 },
+	{ "xenlive.check",  OPT_FLAG, &cfg.check,  0 },
 };
 
 static void vsay(const char *pre, const char *fmt, va_list ap)
@@ -726,6 +736,28 @@ static _Noreturn void switchroot(char **argv)
 	dieu("execute /bin/sh: %s", strerror(errno));
 }
 
+/* fetch= or nfsroot=: the medium comes over the network (initnet.c). */
+static void netmedium_or_die(void)
+{
+	char err[512];
+	if (netmedium(&cfg.net, cfg.wait, MEDIUM, err, sizeof err) < 0) {
+		say("fatal: network boot: %s", err);
+		rescue();
+	}
+}
+
+/* xenlive.check verifies the medium; toram copies it into RAM (fetch=
+ * already did). */
+static void mediumextras(void)
+{
+	char err[512];
+	if ((cfg.check && mediacheck(MEDIUM, err, sizeof err) < 0) ||
+	    (cfg.toram && !cfg.net.fetch[0] && toram(MEDIUM, err, sizeof err) < 0)) {
+		say("fatal: %s", err);
+		rescue();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -744,7 +776,11 @@ int main(int argc, char **argv)
 	if (cfg.root[0])
 		mountdevroot();
 	else {
-		findmedium();
+		if (netwanted(&cfg.net))
+			netmedium_or_die();
+		else
+			findmedium();
+		mediumextras();
 		mountroot();
 	}
 	switchroot(argv);
