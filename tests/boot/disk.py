@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Persistence tests: the XenLive ISO in QEMU (software
+"""Persistence and install-to-disk tests: the XenLive ISO in QEMU (software
 emulation), driven over the serial console like boottest.py. Each case
 prints `PASS case (Ns): what` or `FAIL case: why` and the console tail; the
 run ends with `N passed, N failed`. A reboot is a new QEMU on the same disk
@@ -9,7 +9,11 @@ persist: the ISO written to a bigger disk image, booted as a USB stick:
   boot 1 `xenlive-persistence create --device /dev/sda` puts an ext4 in the
   stick's free space; boot 2 writes a file in /root, changes a guest
   config in /etc/xen and a guest disk in /var/lib/xen/disks; boot 3 finds
-  all three."""
+  all three.
+install: the ISO as CD and a blank virtual disk: `xenlive-install` refuses
+  the boot medium, installs unattended, then refuses the now non-empty
+  disk without --force; the disk alone then boots on SeaBIOS and on OVMF
+  to dom0 ready, with persistence on and the demo guests running."""
 
 import argparse
 import os
@@ -19,11 +23,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, GUESTS  # noqa: E402
+from boottest import Console, OVMF, GUESTS  # noqa: E402
 
 QEMU = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64", "-smp", "2",
         "-display", "none", "-monitor", "none", "-serial", "stdio",
         "-no-reboot", "-nic", "none"]
+UEFI = ["-machine", "q35", "-bios", OVMF]
 
 
 class Fail(Exception):
@@ -160,7 +165,53 @@ def case_persist(args):
         b.close()
 
 
-CASES = {"persist": case_persist}
+def guests_running(b):
+    b.wait(r"xenlive: guests: (\d+) of (\d+) started")
+    out = b.expect("xl list", "xl list")
+    missing = [g for g in GUESTS if not re.search(r"\n%s +\d" % g, out)]
+    if missing:
+        raise Fail("not in xl list: %s\n%s" % (" ".join(missing), out))
+
+
+def case_install(args):
+    disk = os.path.join(args.logdir, "install-disk.img")
+    if os.path.exists(disk):
+        os.unlink(disk)
+    with open(disk, "wb") as f:
+        f.truncate(2 << 30)
+    vdisk = ["-drive", "file=%s,format=raw,if=virtio" % disk]
+    facts = []
+
+    b = boot("install-1", ["-cdrom", args.iso, "-boot", "d"] + vdisk, args)
+    try:
+        b.ready()
+        b.expect("xenlive-install --yes --force /dev/sr0",
+                 "refuse the boot medium", 111, r"holds the boot medium")
+        t0 = b.con.elapsed()
+        out = b.expect("xenlive-install --yes /dev/vda", "install", 0,
+                       r"installed to /dev/vda in \d+ s")
+        facts.append("installed in %.1fs" % (b.con.elapsed() - t0))
+        b.expect("xenlive-install --yes /dev/vda", "refuse a non-empty disk",
+                 111, r"not empty")
+        sync_off(b)
+    finally:
+        b.close()
+
+    for fw, name in (([], "install-bios"), (UEFI, "install-uefi")):
+        b = boot(name, fw + vdisk, args)
+        try:
+            t = b.ready()
+            b.expect("xenlive-persistence status", "persistence on the disk",
+                     0, r"on: changes are kept on /dev/vda3")
+            guests_running(b)
+            facts.append("%s: dom0 ready after %.1fs, guests running" % (
+                name.split("-")[1].upper(), t))
+        finally:
+            b.close()
+    return "; ".join(facts)
+
+
+CASES = {"persist": case_persist, "install": case_install}
 
 
 def main():

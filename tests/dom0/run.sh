@@ -62,7 +62,7 @@ else ok busybox-static; fi
 for p in usr/sbin/mkfs.ext4 usr/sbin/sfdisk usr/sbin/partx \
 	usr/lib/xenlive/grub/boot.img usr/lib/xenlive/grub/core.img \
 	usr/lib/xenlive/grub/esp.img.gz usr/sbin/xenlive-persistence \
-	usr/lib/xenlive/disk.sh; do
+	usr/sbin/xenlive-install usr/lib/xenlive/disk.sh; do
 	[ -e "$r/$p" ] || dmissing="${dmissing:-} /$p"
 done
 ld=$r/lib/ld-musl-x86_64.so.1
