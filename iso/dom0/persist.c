@@ -95,7 +95,9 @@ static int findlabel(char *dev, size_t size)
 }
 
 /* Attaches file to a free loop device, read-write, freed by the kernel
- * when the mount on it goes away; the device name goes to loop. */
+ * when the mount on it goes away; the device name goes to loop.  Returns
+ * the loop device's descriptor, to be closed only after the mount (the
+ * last close of an unused autoclear loop device detaches it), or -1. */
 static int loopattach(const char *file, char *loop, size_t size)
 {
 	struct loop_info64 info;
@@ -116,9 +118,12 @@ static int loopattach(const char *file, char *loop, size_t size)
 		ok = ioctl(lfd, LOOP_SET_STATUS64, &info) == 0;
 	}
 	if (!ok) say("warning: persistence: unable to attach %s to a loop device: %s", file, strerror(errno));
-	if (lfd >= 0) close(lfd);
 	if (ffd >= 0) close(ffd);
-	return ok;
+	if (!ok && lfd >= 0) {
+		close(lfd);
+		lfd = -1;
+	}
+	return lfd;
 }
 
 static int mkdirs(const char *dir)
@@ -162,6 +167,7 @@ static int mountmedium(const char *dev, const char *dir, const char *medium)
 int persist_mount(const char *dir, const char *medium, int debug)
 {
 	char dev[64], img[256], loop[32];
+	int lfd;
 	struct stat ds, ms;
 	struct statfs fs;
 
@@ -191,12 +197,14 @@ int persist_mount(const char *dir, const char *medium, int debug)
 			say("warning: persistence: %s is not an ext4 labelled " LABEL, img);
 			return 0;
 		}
-		if (!loopattach(img, loop, sizeof loop)) return 0;
+		if ((lfd = loopattach(img, loop, sizeof loop)) < 0) return 0;
 		if (mount(loop, dir, "ext4", MS_NOSUID | MS_NODEV, 0) < 0) {
 			say("warning: persistence: unable to mount %s: %s; changes are kept in RAM",
 			    img, strerror(errno));
+			close(lfd);
 			return 0;
 		}
+		close(lfd);
 		snprintf(dev, sizeof dev, "%s", IMAGE);
 	} else {
 		if (dbg) say("persistence: no ext4 labelled " LABEL " and no " IMAGE);
