@@ -8,6 +8,7 @@ recipe   hypervisor-src/toolstack/toolstack.recipe
 recipe   iso/dom0/dom0.recipe
 recipe   iso/dom0/root.recipe
 recipe   iso/dom0/iptables.recipe
+recipe   iso/disk/disk.recipe
 recipe   iso/boot/iso.recipe
 recipe   guest-images/guests.recipe
 

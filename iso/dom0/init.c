@@ -22,6 +22,10 @@
  * xenlive.rescue xenlive.debug; toram, xenlive.check and the network boot
  * (fetch=, nfsroot=, ip=, BOOTIF=) are done by initnet.c.
  *
+ * Persistence (persist.c): when an ext4 labelled "persistence" is found,
+ * it is mounted on /run/xenlive/persist and its rw/ is the upper layer
+ * instead of the tmpfs.  xenlive.persistence=off or nopersistence: never.
+ *
  * xenlive.root=DEVICE (XenLive guests): skip the medium search, wait for
  * DEVICE (e.g. /dev/xvda, a read-only squashfs image shared by several
  * guests) and mount it directly as the lower layer; /run/xenlive/medium
@@ -49,11 +53,13 @@
 #include <unistd.h>
 
 #include "initnet.h"
+#include "persist.h"
 
 #define RUN     "/run/xenlive"
 #define MEDIUM  RUN "/medium"
 #define LOWER   RUN "/lower"
 #define RW      RUN "/rw"
+#define PERSIST RUN "/persist"
 #define NEWROOT "/newroot"
 #define SFS     MEDIUM "/live/dom0.sfs"
 #define IDFILE  MEDIUM "/live/xenlive.id"
@@ -77,8 +83,9 @@ struct loop_info64 {
 static struct {
 	char id[64];
 	char root[64];
+	char persistence[8];
 	unsigned wait;
-	int rescue, debug, toram, check;
+	int rescue, debug, toram, check, nopersistence, persisted;
 	struct netopts net;
 } cfg = { .wait = 30 };
 
@@ -101,6 +108,8 @@ static const struct option {
 	{ "BOOTIF",         OPT_STR,  cfg.net.bootif,  sizeof cfg.net.bootif },
 	{ "toram",          OPT_FLAG, &cfg.toram,  0 },
 	{ "xenlive.check",  OPT_FLAG, &cfg.check,  0 },
+	{ "xenlive.persistence", OPT_STR, cfg.persistence, sizeof cfg.persistence },
+	{ "nopersistence",  OPT_FLAG, &cfg.nopersistence, 0 },
 };
 
 static void vsay(const char *pre, const char *fmt, va_list ap)
@@ -602,8 +611,12 @@ static void mountoverlay(const char *dev, const char *what)
 	mountat("tmpfs", RW, "tmpfs", 0, "mode=0755");
 	mkdirp(RW "/upper");
 	mkdirp(RW "/work");
-	mountat("overlay", NEWROOT, "overlay", 0,
-	        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
+	if (cfg.persisted)
+		mountat("overlay", NEWROOT, "overlay", 0,
+		        "lowerdir=" LOWER ",upperdir=" PERSIST "/rw,workdir=" PERSIST "/work");
+	else
+		mountat("overlay", NEWROOT, "overlay", 0,
+		        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
 }
 
 /* xenlive.root: waits for the device (a Xen disk shows up a moment after
@@ -781,6 +794,10 @@ int main(int argc, char **argv)
 		else
 			findmedium();
 		mediumextras();
+		if (cfg.nopersistence || !strcmp(cfg.persistence, "off"))
+			say("persistence off: changes are kept in RAM");
+		else
+			cfg.persisted = persist_mount(PERSIST, MEDIUM, cfg.debug);
 		mountroot();
 	}
 	switchroot(argv);

@@ -2,6 +2,7 @@
 # The initramfs /init: one static musl program.
 set -eu
 musl-gcc -static -Os -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
-	-Wvla -Werror -o init "$RECIPE_DIR/init.c" "$RECIPE_DIR/initnet.c"
+	-Wvla -Werror -o init "$RECIPE_DIR/init.c" "$RECIPE_DIR/initnet.c" \
+	"$RECIPE_DIR/persist.c"
 strip init
 mv init "$OUT/init"

@@ -8,6 +8,7 @@ ver=$(cat "$DEP_kernel/kernel-version")
 cp -R "$DEP_kernel/modules/lib/modules/$ver" root/lib/modules/
 cp -R "$DEP_xen_tools/root/." root/
 cp -R "$DEP_iptables/root/." root/
+cp -R "$DEP_disk_tools/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/

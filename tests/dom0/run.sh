@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/dom0/run.sh: static checks of the dom0 root the build made
 # (build/out/rootfs/dom0.sfs): no glibc anywhere, every dynamic program
-# finds its loader and libraries inside the root, the toolstack is there.
+# finds its loader and libraries inside the root, the toolstack is there,
+# the disk tools (mkfs.ext4, sfdisk) work.
 # Prints PASS/FAIL per check and `N passed, N failed`.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,6 +56,26 @@ if [ ! -f "$r/bin/busybox" ]; then
 elif readelf -l "$r/bin/busybox" | grep -q 'program interpreter'; then
 	ko busybox-static "bin/busybox is dynamic"
 else ok busybox-static; fi
+
+# the disk tools (iso/disk/) run and make what the persistence and install
+# commands rely on: an ext4 with a label, a GPT with the fixed layout
+for p in usr/sbin/mkfs.ext4 usr/sbin/sfdisk usr/sbin/partx \
+	usr/lib/xenlive/grub/boot.img usr/lib/xenlive/grub/core.img \
+	usr/lib/xenlive/grub/esp.img.gz usr/sbin/xenlive-persistence \
+	usr/sbin/xenlive-install usr/lib/xenlive/disk.sh; do
+	[ -e "$r/$p" ] || dmissing="${dmissing:-} /$p"
+done
+ld=$r/lib/ld-musl-x86_64.so.1
+if [ -n "${dmissing:-}" ]; then ko disk-tools "missing:$dmissing"
+elif ! truncate -s 80M "$t/disk.img" ||
+	! "$ld" "$r/usr/sbin/mkfs.ext4" -q -F -L persistence "$t/disk.img" >"$t/mkfs.log" 2>&1 ||
+	! dumpe2fs -h "$t/disk.img" 2>/dev/null | grep -q '^Filesystem volume name: *persistence$'; then
+	ko disk-tools "mkfs.ext4 did not make a labelled ext4: $(cat "$t/mkfs.log")"
+elif ! printf 'size=1MiB, type=21686148-6E49-704E-6174-656564454649\nsize=64MiB, type=U\ntype=L\n' |
+	"$ld" "$r/usr/sbin/sfdisk" -q -X gpt "$t/disk.img" >"$t/sfdisk.log" 2>&1 ||
+	[ "$("$ld" "$r/usr/sbin/sfdisk" -d "$t/disk.img" | grep -c '^/')" != 3 ]; then
+	ko disk-tools "sfdisk did not write a 3-partition GPT: $(cat "$t/sfdisk.log")"
+else ok disk-tools; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -176,7 +176,53 @@ case_nodevroot() {
 	finish
 }
 
+# Persistence (persist.c): an ext4 labelled persistence on another disk is
+# the upper layer (what the root wrote is in its rw/); the boot option
+# turns it off; on a FAT medium, xenlive-persistence.img is the fallback.
+mkstore() { # mkstore FILE MIB: an ext4 labelled persistence
+	rm -f "$1"
+	truncate -s "${2}M" "$1" && mkfs.ext4 -q -F -L persistence "$1"
+}
+
+case_persist() {
+	mkstore "$OUT/persist.img" 32
+	start persist "xenlive.id=$ID" -cdrom "$OUT/cd.iso" \
+		-drive "if=virtio,file=$OUT/persist.img,format=raw"
+	expect 'xenlive-init: persistence: /dev/vda, changes are kept in its rw/'
+	expect 'TEST RESULT: root writable'
+	finish
+	[ "$(debugfs -R 'cat /rw/etc/xenlive-test' "$OUT/persist.img" 2>/dev/null)" = ok ] || {
+		echo "FAIL persist-kept: no rw/etc/xenlive-test with 'ok' on the disk"
+		passed=$((passed - 1)) failed=$((failed + 1))
+	}
+}
+
+case_persistoff() {
+	mkstore "$OUT/persist.img" 32
+	start persistoff "xenlive.id=$ID xenlive.persistence=off" -cdrom "$OUT/cd.iso" \
+		-drive "if=virtio,file=$OUT/persist.img,format=raw"
+	expect 'xenlive-init: persistence off: changes are kept in RAM'
+	expect 'xenlive-init: switching to dom0 root'
+	finish results
+}
+
+case_persistfile() {
+	mkstore "$OUT/xenlive-persistence.img" 16
+	rm -f "$OUT/fat.img"
+	truncate -s 64M "$OUT/fat.img"
+	mformat -i "$OUT/fat.img" -N 0 :: &&
+		mmd -i "$OUT/fat.img" ::/live &&
+		echo "$ID" >"$OUT/xenlive.id" &&
+		mcopy -i "$OUT/fat.img" "$OUT/xenlive.id" "$OUT/dom0.sfs" ::/live/ &&
+		mcopy -i "$OUT/fat.img" "$OUT/xenlive-persistence.img" ::/
+	start persistfile "xenlive.id=$ID" -drive "if=virtio,file=$OUT/fat.img,format=raw"
+	expect 'xenlive-init: persistence: xenlive-persistence.img, changes are kept in its rw/'
+	expect 'TEST RESULT: root writable'
+	finish
+}
+
 CASES='cd usb noid rescueflag mismatch nomedium nosfs badmod devroot nodevroot'
+CASES="$CASES persist persistoff persistfile"
 # shellcheck disable=SC2086
 [ $# -gt 0 ] || set -- $CASES
 for c in "$@"; do
