@@ -26,9 +26,9 @@ PROBE='echo RESCUE-$((6*7))'
 
 # start NAME APPEND [QEMU-ARG...]: boots in the background; the console
 # goes to $log, and what is written to fd 3 to its input.  INITRD, when
+# set, replaces initrd.gz for this boot only.
 # no_timer_check: under a loaded host, TCG can be too slow for the kernel's
 # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work").
-# set, replaces initrd.gz for this boot only.
 start() {
 	name=$1 append=$2 initrd=${INITRD:-$OUT/initrd.gz}
 	INITRD=
