@@ -611,12 +611,17 @@ static void mountoverlay(const char *dev, const char *what)
 	mountat("tmpfs", RW, "tmpfs", 0, "mode=0755");
 	mkdirp(RW "/upper");
 	mkdirp(RW "/work");
-	if (cfg.persisted)
-		mountat("overlay", NEWROOT, "overlay", 0,
-		        "lowerdir=" LOWER ",upperdir=" PERSIST "/rw,workdir=" PERSIST "/work");
-	else
-		mountat("overlay", NEWROOT, "overlay", 0,
-		        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
+	if (cfg.persisted) {
+		mkdirp(NEWROOT);
+		if (mount("overlay", NEWROOT, "overlay", 0,
+		          "lowerdir=" LOWER ",upperdir=" PERSIST "/rw,workdir=" PERSIST "/work") == 0)
+			return;
+		/* A store that does not work must not stop the boot. */
+		warn("unable to mount the overlay on the persistence store: %s; changes are kept in RAM",
+		     strerror(errno));
+	}
+	mountat("overlay", NEWROOT, "overlay", 0,
+	        "lowerdir=" LOWER ",upperdir=" RW "/upper,workdir=" RW "/work");
 }
 
 /* xenlive.root: waits for the device (a Xen disk shows up a moment after

@@ -208,6 +208,17 @@ case_persistoff() {
 	finish results
 }
 
+# a store whose rw is not a folder: the overlay on it fails, the boot goes on
+case_persistbad() {
+	mkstore "$OUT/persist.img" 32
+	echo x >"$OUT/rw" && debugfs -w -R "write $OUT/rw rw" "$OUT/persist.img" >/dev/null 2>&1
+	start persistbad "xenlive.id=$ID" -cdrom "$OUT/cd.iso" \
+		-drive "if=virtio,file=$OUT/persist.img,format=raw"
+	expect 'xenlive-init: warning: unable to mount the overlay on the persistence store:'
+	expect 'xenlive-init: switching to dom0 root'
+	finish results
+}
+
 case_persistfile() {
 	mkstore "$OUT/xenlive-persistence.img" 16
 	rm -f "$OUT/fat.img"
@@ -224,7 +235,7 @@ case_persistfile() {
 }
 
 CASES='cd usb noid rescueflag mismatch nomedium nosfs badmod devroot nodevroot'
-CASES="$CASES persist persistoff persistfile"
+CASES="$CASES persist persistoff persistbad persistfile"
 # shellcheck disable=SC2086
 [ $# -gt 0 ] || set -- $CASES
 for c in "$@"; do

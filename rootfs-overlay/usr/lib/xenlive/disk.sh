@@ -6,8 +6,10 @@ MEDIUM=/run/xenlive/medium
 PERSIST=/run/xenlive/persist
 GRUB=/usr/lib/xenlive/grub
 LABEL=persistence
-# e2fsprogs' (iso/disk/); BusyBox's mke2fs makes only ext2. GRUB 2.06
-# cannot read an ext4 with either of these features, which it enables.
+# e2fsprogs' (iso/disk/); BusyBox's mke2fs makes only ext2. It enables
+# metadata_csum_seed, an incompatible feature upstream GRUB 2.06 does not
+# know (it refuses such a filesystem), and orphan_file, which older tools
+# do not know: both off, so GRUB and other systems read the store.
 MKFS="/usr/sbin/mkfs.ext4 -q -F -O ^metadata_csum_seed,^orphan_file -L $LABEL"
 GPT_LINUX=0FC63DAF-8483-4772-8E79-3D69D8477DE4
 
