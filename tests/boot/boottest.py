@@ -147,6 +147,21 @@ def monitor(path, command, deadline):
         time.sleep(0.5)
 
 
+def marked(con, cmd, n, deadline, since):
+    """Types `cmd; echo end-$((N+1))` and waits for `end-N+1` after since;
+    the match.  Under load the serial line can lose characters of the
+    marker: after 90 s without it, the marker alone is asked again."""
+    con.send("%s; echo end-$((%d+1))" % (cmd, n))
+    while True:
+        try:
+            return con.wait_for(r"\nend-%d" % (n + 1),
+                                min(deadline, time.monotonic() + 90), since)
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise
+            con.send("echo end-$((%d+1))" % n)
+
+
 class Shell:
     """Commands typed at a shell on the console, each answered by its own
     output up to a marker (the echoed command line holds `$((N+1))`,
@@ -157,8 +172,7 @@ class Shell:
 
     def run(self, cmd, deadline):
         self.n += 1
-        self.con.send("%s; echo end-$((%d+1))" % (cmd, self.n))
-        m = self.con.wait_for(r"\nend-%d" % (self.n + 1), deadline, self.since)
+        m = marked(self.con, cmd, self.n, deadline, self.since)
         out = self.con.text()[self.since:m.start() + 1]
         self.since = m.end()
         return out
@@ -332,8 +346,7 @@ def check_guests(con, deadline, since, ready):
         """The output of a shell command (the echoed command line holds
         `$((N+1))`, never the marker it prints)."""
         n[0] += 1
-        con.send("%s; echo end-$((%d+1))" % (cmd, 1000 + n[0]))
-        m = con.wait_for(r"\nend-%d" % (1001 + n[0]), wait, since)
+        m = marked(con, cmd, 1000 + n[0], wait, since)
         return con.text()[since:m.start() + 1], m.end()
 
     summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
