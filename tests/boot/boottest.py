@@ -107,8 +107,13 @@ class Console:
             self.pump(min(1.0, deadline - time.monotonic()))
 
     def send(self, line):
-        self.proc.stdin.write(line.encode() + b"\n")
-        self.proc.stdin.flush()
+        """Types line and Enter, a few characters at a time: under load a
+        long line written at once loses characters on the serial line."""
+        data = line.encode() + b"\n"
+        for i in range(0, len(data), 8):
+            self.proc.stdin.write(data[i:i + 8])
+            self.proc.stdin.flush()
+            time.sleep(0.05)
 
     def elapsed(self):
         return time.monotonic() - self.start

@@ -126,19 +126,6 @@ def mutate(case, tree, logdir):
     return copy
 
 
-class SlowConsole(Console):
-    """Types a few characters at a time: under load dom0 drains the
-    hypervisor's small console input buffer too slowly for a long line
-    written at once, and characters get lost."""
-
-    def send(self, line):
-        data = line.encode() + b"\n"
-        for i in range(0, len(data), 8):
-            self.proc.stdin.write(data[i:i + 8])
-            self.proc.stdin.flush()
-            time.sleep(0.05)
-
-
 def wait_listen(port):
     """Returns once something accepts TCP connections on 127.0.0.1:port."""
     for _ in range(300):
@@ -318,7 +305,7 @@ def inner(case, tree, timeout, logdir, mem, dom0_only):
     tree = mutate(case, tree, logdir)
     procs = inner_servers(case, tree, logdir)
     monitor = os.path.join(logdir, "netboot-%s.monitor" % case)
-    con = SlowConsole(qemu_argv(case, tree, mem, tree, monitor),
+    con = Console(qemu_argv(case, tree, mem, tree, monitor),
                   os.path.join(logdir, "netboot-%s.log" % case))
     deadline = time.monotonic() + timeout
     how, expect = CASES[case][2:]
