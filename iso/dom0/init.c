@@ -52,6 +52,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "initlib.h"
 #include "initnet.h"
 #include "persist.h"
 
@@ -63,19 +64,6 @@
 #define NEWROOT "/newroot"
 #define SFS     MEDIUM "/live/dom0.sfs"
 #define IDFILE  MEDIUM "/live/xenlive.id"
-
-/* From <linux/loop.h>, defined here so no kernel headers are needed. */
-#define LOOP_SET_FD        0x4C00
-#define LOOP_SET_STATUS64  0x4C04
-#define LOOP_CTL_GET_FREE  0x4C82
-#define LO_FLAGS_READ_ONLY 1
-#define LO_FLAGS_AUTOCLEAR 4
-struct loop_info64 {
-	uint64_t lo_device, lo_inode, lo_rdevice, lo_offset, lo_sizelimit;
-	uint32_t lo_number, lo_encrypt_type, lo_encrypt_key_size, lo_flags;
-	uint8_t lo_file_name[64], lo_crypt_name[64], lo_encrypt_key[32];
-	uint64_t lo_init[2];
-};
 
 #define RAMFS_MAGIC 0x858458f6
 #define TMPFS_MAGIC 0x01021994
@@ -111,23 +99,6 @@ static const struct option {
 	{ "xenlive.persistence", OPT_STR, cfg.persistence, sizeof cfg.persistence },
 	{ "nopersistence",  OPT_FLAG, &cfg.nopersistence, 0 },
 };
-
-static void vsay(const char *pre, const char *fmt, va_list ap)
-{
-	char buf[1024];
-	int n = snprintf(buf, sizeof buf, "xenlive-init: %s", pre);
-	if (n < 0 || (size_t)n >= sizeof buf) return;
-	vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
-	n = strlen(buf);
-	buf[n++] = '\n';
-	write(2, buf, n);   /* without a console there is nobody to tell */
-}
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt); vsay("", fmt, ap); va_end(ap);
-}
 
 static void warn(const char *fmt, ...)
 {
@@ -212,20 +183,6 @@ static void mountat(const char *src, const char *dir, const char *type,
 	mkdirp(dir);
 	if (mount(src, dir, type, flags, data) < 0)
 		dieu("mount %s on %s: %s", type, dir, strerror(errno));
-}
-
-/* Reads a small file into buf; returns its length without a trailing
- * newline, or -1. */
-static int readsmall(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
-	if (fd < 0) return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0) return -1;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
-	buf[n] = 0;
-	return n;
 }
 
 static void setup(void)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "initlib.h"
 #include "initnet.h"
 
 #define LEASE   "/run/xenlive/net"
@@ -45,19 +46,6 @@ static const char script[] =
 	"\tmv " LEASE ".tmp " LEASE " ;;\n"
 	"esac\n"
 	"exit 0\n";
-
-static void say(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	int n = snprintf(buf, sizeof buf, "xenlive-init: ");
-	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
-	va_end(ap);
-	n = strlen(buf);
-	buf[n++] = '\n';
-	write(2, buf, n);
-}
 
 static int fail(char *err, size_t size, const char *fmt, ...)
 {
@@ -98,18 +86,6 @@ static int run(const char *dir, unsigned timeout, char *const argv[])
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 124;
 }
 
-static int readline(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
-	if (fd < 0) return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0) return -1;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
-	buf[n] = 0;
-	return n;
-}
-
 /* The value of NAME in the lease file, or "". */
 static const char *lease(const char *name, char *buf, size_t size)
 {
@@ -118,7 +94,7 @@ static const char *lease(const char *name, char *buf, size_t size)
 	char *p, *e;
 
 	buf[0] = 0;
-	if (readline(LEASE, all, sizeof all) < 0) return buf;
+	if (readsmall(LEASE, all, sizeof all) < 0) return buf;
 	for (p = all; *p; p = *e ? e + 1 : e) {
 		e = strchrnul(p, '\n');
 		if (!strncmp(p, name, len) && p[len] == '=' && (size_t)(e - p - len - 1) < size) {
@@ -184,10 +160,10 @@ static int nics(const struct netopts *o, const struct ipconf *c, char names[][32
 		snprintf(path, sizeof path, "/sys/class/net/%s/device", d);
 		if (stat(path, &st) < 0) continue;
 		snprintf(path, sizeof path, "/sys/class/net/%s/type", d);
-		if (readline(path, buf, sizeof buf) < 0 || strcmp(buf, "1")) continue;
+		if (readsmall(path, buf, sizeof buf) < 0 || strcmp(buf, "1")) continue;
 		if (c->f[5][0] && strcmp(c->f[5], d)) continue;
 		snprintf(path, sizeof path, "/sys/class/net/%s/address", d);
-		if (mac[0] && (readline(path, buf, sizeof buf) < 0 || strcasecmp(buf, mac))) continue;
+		if (mac[0] && (readsmall(path, buf, sizeof buf) < 0 || strcasecmp(buf, mac))) continue;
 		strcpy(names[n++], d);
 	}
 	for (i = 0; i < k; i++) free(ents[i]);
@@ -199,7 +175,7 @@ static int carrier(const char *nic)
 {
 	char path[128], buf[8];
 	snprintf(path, sizeof path, "/sys/class/net/%s/carrier", nic);
-	return readline(path, buf, sizeof buf) > 0 && !strcmp(buf, "1");
+	return readsmall(path, buf, sizeof buf) > 0 && !strcmp(buf, "1");
 }
 
 static unsigned masklen(const char *mask)

@@ -15,40 +15,15 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "initlib.h"
 #include "persist.h"
 
 #define LABEL "persistence"
 #define IMAGE "xenlive-persistence.img"
 
-/* From <linux/loop.h> (as in init.c): no kernel headers needed. */
-#define LOOP_SET_FD        0x4C00
-#define LOOP_SET_STATUS64  0x4C04
-#define LOOP_CTL_GET_FREE  0x4C82
-#define LO_FLAGS_AUTOCLEAR 4
-struct loop_info64 {
-	uint64_t lo_device, lo_inode, lo_rdevice, lo_offset, lo_sizelimit;
-	uint32_t lo_number, lo_encrypt_type, lo_encrypt_key_size, lo_flags;
-	uint8_t lo_file_name[64], lo_crypt_name[64], lo_encrypt_key[32];
-	uint64_t lo_init[2];
-};
-
 #define MSDOS_SUPER_MAGIC 0x4d44
 
 static int dbg;
-
-static void say(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n = snprintf(buf, sizeof buf, "xenlive-init: ");
-
-	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
-	va_end(ap);
-	n = strlen(buf);
-	buf[n++] = '\n';
-	write(2, buf, n);
-}
 
 /* Whether the file or device at path holds an ext2/3/4 filesystem
  * labelled LABEL: the superblock is at byte 1024, its magic 0xEF53 at
