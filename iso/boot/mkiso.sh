@@ -25,13 +25,6 @@ cp -R "$DEP_guests/guests" tree/
 id=$(cat tree/boot/* tree/live/dom0.sfs | sha256sum | cut -c1-16)
 echo "$id" >tree/live/xenlive.id
 : >"tree/live/xenlive-$id"
-# What the system needs from its medium, with checksums: the media check
-# verifies them, and a copy to RAM (toram) or over the network (fetch=)
-# takes exactly these files. Not isolinux/: xorriso patches isolinux.bin.
-(cd tree && find boot live guests -type f ! -path boot/grub/efiboot.img |
-	LC_ALL=C sort | xargs sha256sum) >SHA256SUMS
-mv SHA256SUMS tree/live/SHA256SUMS
-
 subst() {
 	sed -e "s/@ID@/$id/g" -e "s/@XEN_SAFE@/$xen_safe/g" \
 		-e "s/@LINUX_SAFE@/$linux_safe/g" "$1" >"$2"
@@ -40,6 +33,14 @@ cp pl/usr/lib/ISOLINUX/isolinux.bin "$bios/ldlinux.c32" "$bios/libcom32.c32" \
 	"$bios/libutil.c32" "$bios/mboot.c32" "$bios/menu.c32" tree/isolinux/
 subst "$RECIPE_DIR/isolinux.cfg" tree/isolinux/isolinux.cfg
 subst "$RECIPE_DIR/grub.cfg" tree/boot/grub/grub.cfg
+
+# What the system needs from its medium, with checksums: the media check
+# verifies them, the installer copies them, and a copy to RAM (toram) or
+# over the network (fetch=) takes exactly these files. GRUB's menu is one
+# of them; not isolinux/ (xorriso patches isolinux.bin) nor the UEFI boot
+# image (made below).
+(cd tree && find boot live guests -type f | LC_ALL=C sort | xargs sha256sum) >SHA256SUMS
+mv SHA256SUMS tree/live/SHA256SUMS
 
 # GRUB for UEFI: every module it needs is inside the image; its embedded
 # first config finds this very medium by its id, wherever it is.

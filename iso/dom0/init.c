@@ -37,7 +37,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -603,33 +602,13 @@ static void mountdevroot(void)
 	mountoverlay(cfg.root, cfg.root);
 }
 
-/* Attaches the squashfs to a free loop device, read-only and freed by
- * the kernel when the mount goes away. */
+/* The squashfs on a loop device, read-only, under the overlay. */
 static void mountroot(void)
 {
-	struct loop_info64 info;
-	char loop[32];
-	int ctl, n, lfd, ffd;
+	char loop[32], err[256];
+	int lfd = loopattach(SFS, 0, loop, sizeof loop, err, sizeof err);
 
-	ffd = open(SFS, O_RDONLY | O_CLOEXEC);
-	if (ffd < 0) dieu("open %s: %s", SFS, strerror(errno));
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0) dieu("open /dev/loop-control (is the loop module loaded?): %s", strerror(errno));
-	n = ioctl(ctl, LOOP_CTL_GET_FREE);
-	if (n < 0) dieu("get a free loop device: %s", strerror(errno));
-	close(ctl);
-	snprintf(loop, sizeof loop, "/dev/loop%d", n);
-	lfd = open(loop, O_RDONLY | O_CLOEXEC);
-	if (lfd < 0) dieu("open %s: %s", loop, strerror(errno));
-	if (ioctl(lfd, LOOP_SET_FD, ffd) < 0)
-		dieu("attach %s to %s: %s", SFS, loop, strerror(errno));
-	memset(&info, 0, sizeof info);
-	info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-	strncpy((char *)info.lo_file_name, SFS, sizeof info.lo_file_name - 1);
-	if (ioctl(lfd, LOOP_SET_STATUS64, &info) < 0)
-		dieu("set status of %s: %s", loop, strerror(errno));
-	close(ffd);
-
+	if (lfd < 0) dieu("%s", err);
 	mountoverlay(loop, SFS);
 	close(lfd);   /* the mount holds the loop device now */
 }

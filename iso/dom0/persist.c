@@ -6,10 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -69,38 +67,6 @@ static int findlabel(char *dev, size_t size)
 	return found;
 }
 
-/* Attaches file to a free loop device, read-write, freed by the kernel
- * when the mount on it goes away; the device name goes to loop.  Returns
- * the loop device's descriptor, to be closed only after the mount (the
- * last close of an unused autoclear loop device detaches it), or -1. */
-static int loopattach(const char *file, char *loop, size_t size)
-{
-	struct loop_info64 info;
-	int ctl, n, lfd = -1, ffd = -1, ok = 0;
-
-	ffd = open(file, O_RDWR | O_CLOEXEC);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	n = ctl < 0 ? -1 : ioctl(ctl, LOOP_CTL_GET_FREE);
-	if (ctl >= 0) close(ctl);
-	if (ffd >= 0 && n >= 0) {
-		snprintf(loop, size, "/dev/loop%d", n);
-		lfd = open(loop, O_RDWR | O_CLOEXEC);
-	}
-	if (lfd >= 0 && ioctl(lfd, LOOP_SET_FD, ffd) == 0) {
-		memset(&info, 0, sizeof info);
-		info.lo_flags = LO_FLAGS_AUTOCLEAR;
-		strncpy((char *)info.lo_file_name, file, sizeof info.lo_file_name - 1);
-		ok = ioctl(lfd, LOOP_SET_STATUS64, &info) == 0;
-	}
-	if (!ok) say("warning: persistence: unable to attach %s to a loop device: %s", file, strerror(errno));
-	if (ffd >= 0) close(ffd);
-	if (!ok && lfd >= 0) {
-		close(lfd);
-		lfd = -1;
-	}
-	return lfd;
-}
-
 static int mkdirs(const char *dir)
 {
 	char path[256];
@@ -141,7 +107,7 @@ static int mountmedium(const char *dev, const char *dir, const char *medium)
 
 int persist_mount(const char *dir, const char *medium, int debug)
 {
-	char dev[64], img[256], loop[32];
+	char dev[64], img[256], loop[32], err[256];
 	int lfd;
 	struct stat ds, ms;
 	struct statfs fs;
@@ -172,7 +138,10 @@ int persist_mount(const char *dir, const char *medium, int debug)
 			say("warning: persistence: %s is not an ext4 labelled " LABEL, img);
 			return 0;
 		}
-		if ((lfd = loopattach(img, loop, sizeof loop)) < 0) return 0;
+		if ((lfd = loopattach(img, 1, loop, sizeof loop, err, sizeof err)) < 0) {
+			say("warning: persistence: %s; changes are kept in RAM", err);
+			return 0;
+		}
 		if (mount(loop, dir, "ext4", MS_NOSUID | MS_NODEV, 0) < 0) {
 			say("warning: persistence: unable to mount %s: %s; changes are kept in RAM",
 			    img, strerror(errno));

@@ -492,6 +492,30 @@ def run_case(case, iso, timeout, logdir, mem):
         con.close()
 
 
+def run_cases(names, one):
+    """The suites' main loop: one(name) runs a case and returns (passed,
+    why, seconds, console log); prints `PASS case (Ns): why` or `FAIL
+    case: why` with the log's tail, then `N passed, N failed`, and exits
+    non-zero if any failed."""
+    passed = failed = 0
+    for c in names:
+        ok, why, secs, log = one(c)
+        if ok:
+            passed += 1
+            print("PASS %s (%.1fs): %s" % (c, secs, why), flush=True)
+            continue
+        failed += 1
+        print("FAIL %s: %s" % (c, why))
+        if log and os.path.exists(log):
+            with open(log, "rb") as f:
+                tail = ANSI.sub(b"", f.read()).decode("utf-8", "replace")
+            print("---- console tail (%s) ----" % log)
+            print("\n".join(tail.splitlines()[-30:]))
+            print("----", flush=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iso", default="iso/xenlive.iso")
@@ -508,21 +532,11 @@ def main():
     if not os.path.exists(a.iso):
         sys.exit("boottest: fatal: no ISO at %s (run make first)" % a.iso)
     os.makedirs(a.logdir, exist_ok=True)
-    passed = failed = 0
-    for c in a.cases:
-        ok, why, con = run_case(c, a.iso, a.timeout, a.logdir, a.mem)
-        if ok:
-            passed += 1
-            print("PASS %s (%.1fs): %s" % (c, con.elapsed(), why), flush=True)
-        else:
-            failed += 1
-            print("FAIL %s: %s" % (c, why))
-            print("---- console tail (%s/%s.log) ----" % (a.logdir, c))
-            print("\n".join(con.text().splitlines()[-30:]))
-            print("----", flush=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
 
+    def one(c):
+        ok, why, con = run_case(c, a.iso, a.timeout, a.logdir, a.mem)
+        return ok, why, con.elapsed(), os.path.join(a.logdir, c + ".log")
+    run_cases(a.cases, one)
 
 if __name__ == "__main__":
     main()

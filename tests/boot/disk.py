@@ -26,7 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, OVMF, GUESTS  # noqa: E402
+from boottest import Console, OVMF, GUESTS, run_cases  # noqa: E402
 
 QEMU = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64", "-smp", "2",
         "-display", "none", "-monitor", "none", "-serial", "stdio",
@@ -234,27 +234,15 @@ def main():
     if not os.path.exists(a.iso):
         sys.exit("disk: fatal: no ISO at %s (run make first)" % a.iso)
     os.makedirs(a.logdir, exist_ok=True)
-    passed = failed = 0
-    for c in a.cases:
-        t0 = time.monotonic()
-        try:
-            why = CASES[c](a)
-            passed += 1
-            print("PASS %s (%.1fs): %s" % (c, time.monotonic() - t0, why),
-                  flush=True)
-        except (Fail, TimeoutError, EOFError) as e:
-            failed += 1
-            print("FAIL %s: %s" % (c, e))
-            last = LAST[0]
-            if last and os.path.exists(last):
-                with open(last, "rb") as f:
-                    tail = f.read().decode("utf-8", "replace").splitlines()
-                print("---- console tail (%s) ----" % last)
-                print("\n".join(tail[-30:]))
-                print("----", flush=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
 
+    def one(c):
+        t0 = time.monotonic()
+        LAST[0] = None
+        try:
+            return True, CASES[c](a), time.monotonic() - t0, LAST[0]
+        except (Fail, TimeoutError, EOFError) as e:
+            return False, str(e), time.monotonic() - t0, LAST[0]
+    run_cases(a.cases, one)
 
 if __name__ == "__main__":
     main()
