@@ -28,8 +28,9 @@ chmod -R u+w tree isolinux.cfg
 rm -f tree/boot/grub/efiboot.img
 cp "$DEP_xen/xen" tree/boot/xen
 
-# fetch=/live/dom0.sfs: a URL without host means the boot server (DHCP
-# next-server); GRUB and iPXE know it and name it.
+# fetch=/live/dom0.sfs: a URL without host means the boot server, which
+# the initramfs finds itself (DHCP next-server, else the PXE server that
+# answers, as under proxy-DHCP); GRUB and iPXE know it and name it.
 cp pl/usr/lib/PXELINUX/pxelinux.0 "$bios/ldlinux.c32" "$bios/libcom32.c32" \
 	"$bios/libutil.c32" "$bios/mboot.c32" "$bios/menu.c32" tree/
 sed -e 's,\(xenlive\.id=[^ ]*\),\1 fetch=/live/dom0.sfs,' \

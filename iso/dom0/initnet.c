@@ -9,15 +9,19 @@
  * with its address.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -297,22 +301,112 @@ static int get(const char *base, const char *rel, const char *dir, char *err, si
 	            rc == 124 ? "timed out" : "failed");
 }
 
-/* The tree's URL: fetch= names live/dom0.sfs or the tree (ending in '/');
- * without a host it is on the boot server (ip='s server, else DHCP's
- * next-server, else the DHCP server). */
+/* The PXE boot server of nic's LAN, as the firmware found it: whoever
+ * answers a DHCPDISCOVER that says "PXEClient" with option 60 "PXEClient"
+ * (a proxy-DHCP server beside the LAN's own, or a DHCP server set up for
+ * PXE).  Plain DHCP servers answer without it; their offers just lapse.
+ * Three tries, a second apart.  0 and the server (its next-server, else
+ * its id) in out, or -1. */
+static int pxeserver(const char *nic, char *out, size_t size)
+{
+	/* the machine's PXE architecture (RFC 4578): x86 BIOS or x64 UEFI */
+	int efi = access("/sys/firmware/efi", F_OK) == 0;
+	unsigned char pkt[576], mac[6];
+	char path[128], buf[64], vendor[40];
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(67) },
+	                   me = { .sin_family = AF_INET, .sin_port = htons(68) };
+	struct pollfd pfd = { .events = POLLIN };
+	unsigned xid = (unsigned)time(0) ^ (unsigned)getpid() << 16;
+	int one = 1, try, n, i, found = -1;
+	unsigned char *o;
+
+	snprintf(path, sizeof path, "/sys/class/net/%s/address", nic);
+	if (readsmall(path, buf, sizeof buf) < 0 ||
+	    sscanf(buf, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4],
+	           &mac[5]) != 6)
+		return -1;
+	memset(pkt, 0, sizeof pkt);
+	pkt[0] = 1, pkt[1] = 1, pkt[2] = 6;   /* request, Ethernet */
+	memcpy(pkt + 4, &xid, 4);
+	pkt[10] = 0x80;                       /* broadcast the answer */
+	memcpy(pkt + 28, mac, 6);
+	o = pkt + 236;
+	*o++ = 99, *o++ = 130, *o++ = 83, *o++ = 99;
+	*o++ = 53, *o++ = 1, *o++ = 1;        /* DHCPDISCOVER */
+	*o++ = 60, *o++ = snprintf(vendor, sizeof vendor, "PXEClient:Arch:%05d:UNDI:002001", efi ? 7 : 0);
+	memcpy(o, vendor, strlen(vendor)), o += strlen(vendor);
+	*o++ = 93, *o++ = 2, *o++ = 0, *o++ = efi ? 7 : 0;
+	*o++ = 94, *o++ = 3, *o++ = 1, *o++ = 2, *o++ = 1; /* UNDI 2.1 */
+	*o++ = 97, *o++ = 17, *o++ = 0;                    /* no UUID */
+	o += 16;
+	*o++ = 255;
+	n = o - pkt < 300 ? 300 : o - pkt;
+
+	to.sin_addr.s_addr = htonl(INADDR_BROADCAST);
+	if ((pfd.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) return -1;
+	if (setsockopt(pfd.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    setsockopt(pfd.fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) < 0 ||
+	    setsockopt(pfd.fd, SOL_SOCKET, SO_BINDTODEVICE, nic, strlen(nic) + 1) < 0 ||
+	    bind(pfd.fd, (struct sockaddr *)&me, sizeof me) < 0) {
+		close(pfd.fd);
+		return -1;
+	}
+	for (try = 0; try < 3 && found < 0; try++) {
+		if (sendto(pfd.fd, pkt, n, 0, (struct sockaddr *)&to, sizeof to) < 0) break;
+		while (found < 0 && poll(&pfd, 1, 1000) > 0) {
+			unsigned char in[1500];
+			unsigned char *siaddr = in + 20, *id = 0;
+			int pxe = 0;
+			ssize_t len = recv(pfd.fd, in, sizeof in, 0);
+			if (len < 240 || in[0] != 2 || memcmp(in + 4, &xid, 4) ||
+			    memcmp(in + 236, "\x63\x82\x53\x63", 4))
+				continue;
+			for (i = 240; i + 1 < len && in[i] != 255; i += in[i] ? 2 + in[i + 1] : 1) {
+				if (!in[i] || i + 2 + in[i + 1] > len) continue;
+				if (in[i] == 60 && in[i + 1] >= 9 && !memcmp(in + i + 2, "PXEClient", 9)) pxe = 1;
+				if (in[i] == 54 && in[i + 1] == 4) id = in + i + 2;
+			}
+			if (!pxe) continue;
+			if (!memcmp(siaddr, "\0\0\0\0", 4)) siaddr = id;
+			if (siaddr && inet_ntop(AF_INET, siaddr, out, size)) found = 0;
+		}
+	}
+	close(pfd.fd);
+	return found;
+}
+
+/* The tree's URL: fetch= names live/dom0.sfs or the tree (ending in '/').
+ * Without a host it is on the boot server: ip='s server; else the DHCP
+ * lease's next-server when it names another machine than the DHCP server;
+ * else the PXE server answering on the LAN (which, under proxy-DHCP, is not
+ * the DHCP server); else the next-server or the DHCP server. */
 static int baseurl(const char *fetch, char *base, size_t bsize, char *err, size_t size)
 {
 	static const char sfs[] = "live/dom0.sfs";
-	char server[64];
+	char server[64], id[64], nic[32];
+	const char *how = "ip=";
 	size_t n = strlen(fetch);
 
 	if (fetch[0] == '/') {
 		lease("siaddr", server, sizeof server);
-		if (!server[0] || !strcmp(server, "0.0.0.0"))
-			lease("serverid", server, sizeof server);
+		lease("serverid", id, sizeof id);
+		if (!strcmp(server, "0.0.0.0")) server[0] = 0;
+		if (!id[0]) {
+			/* static: ip='s server field */
+		} else if (server[0] && strcmp(server, id)) {
+			how = "DHCP next-server";
+		} else if (pxeserver(lease("iface", nic, sizeof nic), server, sizeof server) == 0) {
+			how = strcmp(server, id) ? "PXE proxy-DHCP" : "PXE, the DHCP server";
+		} else if (server[0]) {
+			how = "DHCP next-server";
+		} else {
+			snprintf(server, sizeof server, "%s", id);
+			how = "the DHCP server";
+		}
 		if (!server[0])
 			return fail(err, size, "fetch=%s has no host and DHCP named no boot server; give a full URL",
 			            fetch);
+		say("network: boot server %s (%s)", server, how);
 		snprintf(base, bsize, "http://%s%s", server, fetch);
 	} else if (!strncmp(fetch, "http://", 7)) {
 		snprintf(base, bsize, "%s", fetch);

@@ -10,6 +10,12 @@ server this test starts on 127.0.0.1:80, which the guest reaches as
 10.0.2.2. Every case runs in its own network and mount namespaces
 (unshare), so its servers never meet the host's or another case's.
 
+The proxy cases build a real LAN in there instead: a bridge, QEMU on a tap
+device, a "router" namespace whose dnsmasq hands out addresses and knows
+nothing of PXE, and a "boot server" namespace running stock dnsmasq with
+the tree's own dnsmasq.conf (only its two EDIT lines changed) plus the
+HTTP server; the root must come from the boot server.
+
 A boot case passes when dom0 says `xenlive: dom0 ready`, its shell
 reports control_d, `xl list` shows Domain-0 and the medium is the
 expected filesystem; pxe-bios-http and nfs-bios also wait for the demo
@@ -59,7 +65,18 @@ CASES = {
     "bad-sum": ("bios", "pxelinux.0", "bad-sum",
                 r"guests/tiny\.cfg: FAILED[\s\S]*fatal: network boot: "
                 r"checksum mismatch[^\n]*"),
+    # on a LAN with its own DHCP server; the boot loader is the one the
+    # shipped dnsmasq.conf offers (a GRUB shell: it found no grub.cfg)
+    "proxy-bios": ("bios", None, "proxy",
+                   r"fetching the live system from \S+|grub> "),
+    "proxy-uefi": ("uefi", None, "proxy",
+                   r"fetching the live system from \S+|grub> "),
 }
+# run only when named: GRUB 2.06 (Debian 12, efinet) takes its TFTP
+# server from the PXE DHCP ACK's next-server, the router's, and ignores the
+# proxy-DHCP offer, so it looks for grub/grub.cfg on the router (minutes
+# of TFTP timeouts) and ends in its shell
+NOT_BY_DEFAULT = ("proxy-uefi",)
 RESCUE = "dropping to rescue shell"
 # boots that also wait for the demo guests (the others stop at dom0, to
 # keep the suite short)
@@ -73,12 +90,14 @@ EXPORT { Export_Id = 1; Path = %s; Pseudo = /xenlive; Access_Type = RO;
   Squash = No_Root_Squash; SecType = sys; Protocols = 3; Transports = TCP;
   FSAL { Name = VFS; } }
 """
+# the proxy cases' LAN: the router (plain DHCP) and the boot server
+LAN, ROUTER, BOOTSERVER = "192.168.50", "192.168.50.1", "192.168.50.2"
 
 
 def mutate(case, tree, logdir):
     """The tree a case boots: the real one, or a changed copy."""
     how = CASES[case][2]
-    if how == "http" or how in ENTRY and how != "iso-check-bad":
+    if how in ("http", "proxy") or how in ENTRY and how != "iso-check-bad":
         return tree
     if how == "iso-check-bad":
         # the ISO with one byte of guests/tiny.cfg (listed in SHA256SUMS)
@@ -126,15 +145,78 @@ def mutate(case, tree, logdir):
     return copy
 
 
-def wait_listen(port):
-    """Returns once something accepts TCP connections on 127.0.0.1:port."""
+def wait_listen(port, host="127.0.0.1"):
+    """Returns once something accepts TCP connections on host:port."""
     for _ in range(300):
         try:
-            socket.create_connection(("127.0.0.1", port), 1).close()
+            socket.create_connection((host, port), 1).close()
             return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("no server listening on 127.0.0.1:%d" % port)
+    raise RuntimeError("no server listening on %s:%d" % (host, port))
+
+
+def lan_host(ns, addr):
+    """A namespace ns on the bridge br0 with address addr/24."""
+    for cmd in (["netns", "add", ns],
+                ["link", "add", ns, "type", "veth", "peer", "name", ns + "-br"],
+                ["link", "set", ns, "netns", ns],
+                ["link", "set", ns + "-br", "master", "br0", "up"],
+                ["-n", ns, "link", "set", "lo", "up"],
+                ["-n", ns, "addr", "add", addr + "/24", "dev", ns],
+                ["-n", ns, "link", "set", ns, "up"]):
+        subprocess.run(["ip"] + cmd, check=True)
+
+
+def lan_servers(case, tree, logdir):
+    """The proxy cases' LAN: br0 with tap0 for QEMU (and 192.168.50.254 to
+    watch from), the router's plain DHCP server and the boot server's
+    dnsmasq (the shipped dnsmasq.conf) and HTTP server."""
+    procs = []
+    os.makedirs("/run/netns", exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/run/netns"], check=True)
+    for cmd in (["link", "add", "br0", "type", "bridge", "forward_delay", "0"],
+                ["addr", "add", LAN + ".254/24", "dev", "br0"],
+                ["link", "set", "br0", "up"],
+                ["tuntap", "add", "dev", "tap0", "mode", "tap"],
+                ["link", "set", "tap0", "master", "br0", "up"]):
+        subprocess.run(["ip"] + cmd, check=True)
+    lan_host("router", ROUTER)
+    lan_host("boot", BOOTSERVER)
+
+    def start(ns, argv, name):
+        log = open(os.path.join(logdir, "%s.%s.log" % (case, name)), "wb")
+        procs.append(subprocess.Popen(["ip", "netns", "exec", ns] + argv,
+                                      stdout=log, stderr=log))
+    start("router", ["dnsmasq", "--no-daemon", "--conf-file=/dev/null",
+                     "--port=0", "--log-dhcp",
+                     "--dhcp-range=%s.100,%s.199,255.255.255.0,1h" % (LAN, LAN),
+                     "--dhcp-option=option:router," + ROUTER,
+                     "--dhcp-leasefile=" + os.path.join(logdir, case +
+                                                        ".leases")], "router")
+    # the shipped file, only its EDIT lines changed
+    with open(os.path.join(tree, "dnsmasq.conf")) as f:
+        conf = f.read()
+    edited = re.sub(r"(?m)^dhcp-range=[^,\n]*,proxy$",
+                    "dhcp-range=%s.0,proxy" % LAN, conf)
+    edited = re.sub(r"(?m)^tftp-root=.*$", "tftp-root=" + tree, edited)
+    if len(set(conf.splitlines()) - set(edited.splitlines())) != 2:
+        raise RuntimeError("dnsmasq.conf: its two EDIT lines not found")
+    confpath = os.path.join(logdir, case + ".dnsmasq.conf")
+    with open(confpath, "w") as f:
+        f.write(edited)
+    start("boot", ["dnsmasq", "--no-daemon", "--conf-file=" + confpath],
+          "dnsmasq")
+    start("boot", [sys.executable, "-m", "http.server", "--directory", tree,
+                   "80"], "http")
+    try:
+        wait_listen(80, BOOTSERVER)
+    finally:
+        for p in procs:
+            if p.poll() is not None:
+                raise RuntimeError("a LAN server stopped at once; see %s/%s.*.log"
+                                   % (logdir, case))
+    return procs
 
 
 def inner_servers(case, tree, logdir):
@@ -142,6 +224,8 @@ def inner_servers(case, tree, logdir):
     procs = []
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     how = CASES[case][2]
+    if how == "proxy":
+        return lan_servers(case, tree, logdir)
     if how in ("http", "static", "bad-url", "bad-sum"):
         log = open(os.path.join(logdir, case + ".http.log"), "wb")
         procs.append(subprocess.Popen(
@@ -179,8 +263,12 @@ def qemu_argv(case, tree, mem, menu_tree, monitor):
         iso = tree if tree.endswith(".iso") else \
             os.path.join(os.path.dirname(tree), "xenlive.iso")
         return argv + ["-nic", "none", "-cdrom", iso]
-    argv += ["-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (menu_tree, bootfile),
-             "-device", "e1000,netdev=n0,mac=%s,bootindex=0" % MAC]
+    if how == "proxy":
+        argv += ["-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no"]
+    else:
+        argv += ["-netdev", "user,id=n0,tftp=%s,bootfile=%s"
+                 % (menu_tree, bootfile)]
+    argv += ["-device", "e1000,netdev=n0,mac=%s,bootindex=0" % MAC]
     if firmware == "uefi":
         argv += ["-machine", "q35", "-bios", OVMF]
     else:
@@ -300,6 +388,20 @@ def check_toram(con, deadline, monitor):
     return True, "CD ejected, root read back, " + why
 
 
+def check_proxy(logdir, case, why):
+    """The router leased the address, the boot server served the root."""
+    with open(os.path.join(logdir, case + ".router.log"), errors="replace") as f:
+        lease = re.findall(r"DHCPACK\(\S+\) (\S+) " + MAC, f.read())
+    with open(os.path.join(logdir, case + ".http.log"), errors="replace") as f:
+        got = re.findall(r'"GET /live/dom0\.sfs HTTP/1\.." 200', f.read())
+    if not lease:
+        return False, "the router leased no address to %s; %s" % (MAC, why)
+    if not got:
+        return False, "the boot server's HTTP log has no GET of " \
+            "live/dom0.sfs; " + why
+    return True, "router leased %s; %s" % (", ".join(sorted(set(lease))), why)
+
+
 def inner(case, tree, timeout, logdir, mem, dom0_only):
     """One case, run inside its own namespaces: prints one result line."""
     tree = mutate(case, tree, logdir)
@@ -320,10 +422,23 @@ def inner(case, tree, timeout, logdir, mem, dom0_only):
             m = con.wait_for(r"media check: OK[^\n]*", deadline)
             ok, why = check_dom0(con, deadline, guests=False)
             why = "%r; %s" % (m.group(0), why)
-        elif how == "static":
+        elif how in ("static", "proxy"):
             m = con.wait_for(expect, deadline)
-            ok, why = check_dom0(con, deadline, guests=False)
-            why = "%r; %s" % (m.group(0), why)
+            if m.group(0) == "grub> ":
+                got = shell(con, min(deadline, time.monotonic() + 60),
+                            m.end(), "echo server-$net_default_server-end",
+                            "server")
+                ok, why = False, "GRUB found no grub/grub.cfg and opened " \
+                    "its shell (its server: %s)" % got.group(1)
+            elif how == "proxy" and not m.group(0).endswith(
+                    " http://%s/" % BOOTSERVER):
+                ok, why = False, "%r, not from the boot server %s" \
+                    % (m.group(0), BOOTSERVER)
+            else:
+                ok, why = check_dom0(con, deadline, guests=False)
+                why = "%r; %s" % (m.group(0), why)
+            if ok and how == "proxy":
+                ok, why = check_proxy(logdir, case, why)
         elif expect:
             ok, why = check_bad(con, deadline, expect)
         else:
@@ -360,7 +475,9 @@ def main():
     ap.add_argument("--dom0-only", action="store_true",
                     help="boots stop at dom0 ready, no guest checks")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("cases", nargs="*", default=list(CASES))
+    ap.add_argument("cases", nargs="*",
+                    default=[c for c in CASES if c not in NOT_BY_DEFAULT],
+                    help="default: all but %s" % " ".join(NOT_BY_DEFAULT))
     a = ap.parse_args()
     for c in a.cases:
         if c not in CASES:
