@@ -22,4 +22,5 @@ artifact iso xenlive.iso.sha256 iso/xenlive.iso.sha256
 
 # the netboot tree from the same build, copied to iso/netboot/ by make
 recipe   iso/boot/netboot.recipe
+recipe   iso/boot/grub-efi/grub-efi.recipe
 default  netboot

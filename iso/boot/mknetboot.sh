@@ -13,7 +13,7 @@ set -eu
 
 rm -rf tree pl
 mkdir -p tree/pxelinux.cfg tree/grub pl
-for deb in "$PIN_pxelinux"/*.deb "$PIN_syslinux"/*.deb "$PIN_grub_efi"/*.deb; do
+for deb in "$PIN_pxelinux"/*.deb "$PIN_syslinux"/*.deb; do
 	dpkg-deb -x "$deb" pl
 done
 bios=pl/usr/lib/syslinux/modules/bios
@@ -44,9 +44,10 @@ grep -q 'fetch=' tree/pxelinux.cfg/default && grep -q 'fetch=' tree/grub/grub.cf
 	grep -q 'fetch=' tree/boot.ipxe || { echo "mknetboot: no fetch= added to a menu" >&2; exit 1; }
 
 # GRUB for UEFI PXE: every module inside; it finds its config on the
-# TFTP server it came from ((tftp,SERVER)/grub/grub.cfg).
-grub-mkimage -O x86_64-efi -d pl/usr/lib/grub/x86_64-efi -p /grub \
-	-o tree/grubx64.efi \
+# TFTP server it came from ((tftp,SERVER)/grub/grub.cfg), which under
+# proxy-DHCP only our patched efinet knows (grub-efi/patches/).
+"$DEP_grub_efi_net/grub-mkimage" -O x86_64-efi \
+	-d "$DEP_grub_efi_net/x86_64-efi" -p /grub -o tree/grubx64.efi \
 	efinet net tftp http normal configfile echo test multiboot2 linux \
 	gzio serial terminal efi_gop efi_uga all_video video_bochs \
 	video_cirrus sleep ls cat reboot halt

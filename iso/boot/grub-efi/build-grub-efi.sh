@@ -1,0 +1,73 @@
+#!/bin/sh
+# Build GRUB's x86_64-efi modules and grub-mkimage from the pinned Debian
+# grub2 source: the upstream tarball, Debian's whole patch series (what
+# Debian's grub-efi-amd64-bin is built from; some of its patches change
+# configure.ac and the module lists, hence autogen.sh), then our patches.
+# Outputs in $OUT: grub-mkimage, x86_64-efi/ (its -d folder).
+# Environment: see builder/RECIPES.md (OUT, RECIPE_DIR, PIN_grub2_src, JOBS).
+set -eu
+
+prog=build-grub-efi
+say() { echo "$prog: $*"; }
+die() { echo "$prog: fatal: $*" >&2; exit 1; }
+
+: "${OUT:?}" "${RECIPE_DIR:?}" "${PIN_grub2_src:?}"
+JOBS=${JOBS:-1}
+export LC_ALL=C TZ=UTC
+unset CFLAGS CPPFLAGS LDFLAGS MAKEFLAGS MFLAGS MAKELEVEL
+
+# quiet LOG COMMAND...: output to LOG; on failure its tail, then stop
+quiet() {
+	q_log=$PWD/$1
+	shift
+	"$@" >>"$q_log" 2>&1 || {
+		tail -n 40 "$q_log" >&2
+		die "$1 failed (full log: $q_log)"
+	}
+}
+
+set -- "$PIN_grub2_src"/*.orig.tar.xz
+[ $# -eq 1 ] && [ -f "$1" ] || die "want one *.orig.tar.xz in $PIN_grub2_src, found: $*"
+tarball=$1
+set -- "$PIN_grub2_src"/*.debian.tar.xz
+[ $# -eq 1 ] && [ -f "$1" ] || die "want one *.debian.tar.xz in $PIN_grub2_src, found: $*"
+debian=$1
+
+start=$(date +%s)
+say "unpack $(basename "$tarball") and $(basename "$debian")"
+rm -rf src debian
+mkdir src
+tar -xf "$tarball" -C src --strip-components=1
+tar -xf "$debian" debian/patches
+
+n=0
+for p in $(grep -v '^[[:space:]]*\(#\|$\)' debian/patches/series); do
+	patch -p1 -s -N -d src <"debian/patches/$p" >/dev/null ||
+		die "Debian patch $p does not apply"
+	n=$((n + 1))
+done
+say "applied Debian's $n patches"
+for p in "$RECIPE_DIR"/patches/*.patch; do
+	[ -e "$p" ] || continue
+	say "patch $(basename "$p"): $(head -n1 "$p")"
+	patch -p1 -s -N -d src <"$p" || die "patch $(basename "$p") does not apply"
+done
+
+cd src
+say "autogen"
+quiet ../autogen.log env PYTHON=python3 ./autogen.sh
+say "configure for x86_64-efi"
+quiet ../configure.log ./configure --with-platform=efi --target=x86_64 \
+	--disable-nls --disable-grub-mkfont --disable-grub-themes \
+	--disable-grub-mount --disable-device-mapper --disable-liblzma \
+	--disable-libzfs --disable-dependency-tracking
+say "build modules and grub-mkimage with -j$JOBS"
+quiet ../make.log make -j"$JOBS" -C grub-core
+quiet ../make.log make -j"$JOBS" -C grub-core/lib/gnulib
+quiet ../make.log make -j"$JOBS" grub-mkimage
+
+mkdir "$OUT/x86_64-efi"
+cp grub-core/kernel.img grub-core/*.mod grub-core/*.lst "$OUT/x86_64-efi/"
+cp grub-mkimage "$OUT/grub-mkimage"
+strip "$OUT/grub-mkimage"
+say "done in $(($(date +%s) - start)) s: $(ls "$OUT/x86_64-efi" | grep -c '\.mod$') modules"
