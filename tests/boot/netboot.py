@@ -72,11 +72,6 @@ CASES = {
     "proxy-uefi": ("uefi", None, "proxy",
                    r"fetching the live system from \S+|grub> "),
 }
-# run only when named: GRUB 2.06 (Debian 12, efinet) takes its TFTP
-# server from the PXE DHCP ACK's next-server, the router's, and ignores the
-# proxy-DHCP offer, so it looks for grub/grub.cfg on the router (minutes
-# of TFTP timeouts) and ends in its shell
-NOT_BY_DEFAULT = ("proxy-uefi",)
 RESCUE = "dropping to rescue shell"
 # boots that also wait for the demo guests (the others stop at dom0, to
 # keep the suite short)
@@ -476,8 +471,7 @@ def main():
                     help="boots stop at dom0 ready, no guest checks")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("cases", nargs="*",
-                    default=[c for c in CASES if c not in NOT_BY_DEFAULT],
-                    help="default: all but %s" % " ".join(NOT_BY_DEFAULT))
+                    default=list(CASES), help="default: all")
     a = ap.parse_args()
     for c in a.cases:
         if c not in CASES:
