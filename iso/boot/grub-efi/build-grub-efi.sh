@@ -26,12 +26,17 @@ quiet() {
 	}
 }
 
-set -- "$PIN_grub2_src"/*.orig.tar.xz
-[ $# -eq 1 ] && [ -f "$1" ] || die "want one *.orig.tar.xz in $PIN_grub2_src, found: $*"
-tarball=$1
-set -- "$PIN_grub2_src"/*.debian.tar.xz
-[ $# -eq 1 ] && [ -f "$1" ] || die "want one *.debian.tar.xz in $PIN_grub2_src, found: $*"
-debian=$1
+# one_file GLOB: the pin's one file matching GLOB (the lock picks the version)
+one_file() {
+	# shellcheck disable=SC2086 # GLOB is meant to expand
+	set -- "$PIN_grub2_src"/$1
+	if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+		die "want one file in $PIN_grub2_src, found: $*"
+	fi
+	echo "$1"
+}
+tarball=$(one_file '*.orig.tar.xz')
+debian=$(one_file '*.debian.tar.xz')
 
 start=$(date +%s)
 say "unpack $(basename "$tarball") and $(basename "$debian")"
@@ -40,13 +45,12 @@ mkdir src
 tar -xf "$tarball" -C src --strip-components=1
 tar -xf "$debian" debian/patches
 
-n=0
-for p in $(grep -v '^[[:space:]]*\(#\|$\)' debian/patches/series); do
+grep -v '^[[:space:]]*\(#\|$\)' debian/patches/series >series
+while read -r p _; do
 	patch -p1 -s -N -d src <"debian/patches/$p" >/dev/null ||
 		die "Debian patch $p does not apply"
-	n=$((n + 1))
-done
-say "applied Debian's $n patches"
+done <series
+say "applied Debian's $(wc -l <series) patches"
 for p in "$RECIPE_DIR"/patches/*.patch; do
 	[ -e "$p" ] || continue
 	say "patch $(basename "$p"): $(head -n1 "$p")"
@@ -70,4 +74,5 @@ mkdir "$OUT/x86_64-efi"
 cp grub-core/kernel.img grub-core/*.mod grub-core/*.lst "$OUT/x86_64-efi/"
 cp grub-mkimage "$OUT/grub-mkimage"
 strip "$OUT/grub-mkimage"
-say "done in $(($(date +%s) - start)) s: $(ls "$OUT/x86_64-efi" | grep -c '\.mod$') modules"
+set -- "$OUT"/x86_64-efi/*.mod
+say "done in $(($(date +%s) - start)) s: $# modules"
