@@ -1,10 +1,21 @@
 #!/bin/sh
-# mkimage.sh NAME: the read-only guest image $OUT/NAME.sfs, BusyBox and its
-# applet links with NAME/overlay on top. Guests mount it as the lower
-# layer of their root (xenlive.root=/dev/xvda).
+# mkimage.sh NAME [STEP/PATH...]: the read-only guest image $OUT/NAME.sfs,
+# BusyBox and its applet links with NAME/overlay on top, plus each
+# STEP/PATH: the file PATH of step STEP's root/ folder (a dep of the
+# image's step; static programs only, the image has no musl loader) at
+# /PATH. Guests mount it as the lower layer of their root
+# (xenlive.root=/dev/xvda).
 set -eu
 name=$1
+shift
 "$SRC_ROOT/iso/dom0/busybox-root.sh" root
+for f; do
+	step=$(echo "${f%%/*}" | tr - _)
+	path=${f#*/}
+	eval "src=\${DEP_$step:?no dep on the step of $f}/root/$path"
+	mkdir -p "root/${path%/*}"
+	cp "$src" "root/$path"
+done
 cp -R "$RECIPE_DIR/$name/overlay/." root/
 find root -name .keep -delete
 mksquashfs root "$OUT/$name.sfs" -noappend -comp xz -b 256K -all-root \

@@ -7,5 +7,11 @@ xen-netfront
 # the image and the copy-on-write layer over it
 squashfs
 overlay
-# the writable disk (xvdb) some guests ask for, ext2 through the ext4 driver
+# the writable disk (xvdb) some guests ask for, ext2 through the ext4
+# driver. ext4 asks the crypto API for crc32c at every mount, even of ext2;
+# that is a soft dependency (modprobe at mount time), and once the guest
+# has left its initramfs there is no module tree to load it from: without
+# it every mount fails with "Cannot load crc32c driver". qemu64 and most
+# CPUs without SSE4.2 need the generic one.
+crc32c_generic
 ext4

@@ -1,7 +1,10 @@
 #!/bin/sh
-# mkfs.ext4 for dom0, from e2fsprogs, built with musl (its own static
-# libext2fs, libuuid and libblkid). BusyBox's mke2fs makes only ext2.
-# Output: $OUT/root/usr/sbin/mkfs.ext4 (it works as mke2fs -t ext4 by name).
+# mkfs.ext4 for dom0 and e2fsck for dom0 and the guests, from e2fsprogs,
+# built with musl (its own static libext2fs, libuuid and libblkid).
+# BusyBox's mke2fs makes only ext2, and BusyBox has no e2fsck.
+# Output: $OUT/root/usr/sbin/mkfs.ext4 (it works as mke2fs -t ext4 by name)
+# and $OUT/root/usr/sbin/e2fsck, linked statically: the guest images hold a
+# static BusyBox and no musl loader.
 set -eu
 prog=build-e2fsprogs
 . "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
@@ -18,7 +21,11 @@ quiet configure.log ./configure --prefix=/usr --disable-nls \
 say "build with -j$JOBS"
 quiet make.log make -j"$JOBS" libs
 quiet make.log make -C misc mke2fs
+quiet make.log make -C e2fsck e2fsck.static
 mkdir -p "$OUT/root/usr/sbin"
 cp misc/mke2fs "$OUT/root/usr/sbin/mkfs.ext4"
-strip "$OUT/root/usr/sbin/mkfs.ext4"
-say "mkfs.ext4: $(wc -c <"$OUT/root/usr/sbin/mkfs.ext4") bytes"
+cp e2fsck/e2fsck.static "$OUT/root/usr/sbin/e2fsck"
+for p in mkfs.ext4 e2fsck; do
+	strip "$OUT/root/usr/sbin/$p"
+	say "$p: $(wc -c <"$OUT/root/usr/sbin/$p") bytes"
+done

@@ -1,6 +1,6 @@
 #!/bin/sh
-# The disk tools' root fragment: mkfs.ext4, sfdisk, partx (deps), and in
-# usr/lib/xenlive/grub what xenlive-install writes for GRUB, made for its
+# The disk tools' root fragment: mkfs.ext4, e2fsck, sfdisk, partx (deps),
+# and in usr/lib/xenlive/grub what xenlive-install writes for GRUB, made for its
 # one fixed GPT layout (rootfs-overlay/usr/lib/xenlive/disk.sh):
 #   partition 1  BIOS boot, sectors 2048..4095: core.img
 #   partition 2  EFI system, 64 MiB: esp.img.gz, BOOTX64.EFI in EFI/BOOT

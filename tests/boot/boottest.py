@@ -193,11 +193,11 @@ class Shell:
             self.con.pump(5)
 
 
-def guest_addresses(sh, deadline):
-    """Each demo guest's address, as its udhcpc reported it on the guest's
-    console (xenconsoled's log in dom0)."""
+def guest_addresses(sh, deadline, guests=GUESTS):
+    """Each guest's address, as its udhcpc reported it on the guest's
+    console (xenconsoled's log in dom0), once it says its server is up."""
     addr = {}
-    for g in GUESTS:
+    for g in guests:
         log = "/var/log/xen/console/guest-%s.log" % g
         m = sh.until("sed -n 's/^guest: eth0 \\(.*\\) by DHCP.*/addr-\\1-/p' %s"
                      % log, r"addr-(\d+\.\d+\.\d+\.\d+)-", deadline,
@@ -207,6 +207,52 @@ def guest_addresses(sh, deadline):
         sh.until("grep -c '^guest: %s up, role' %s | sed 's/^/up-/'" % (g, log),
                  r"up-[1-9]", deadline, "%s never said its web server is up" % g)
     return addr
+
+
+def console_login(con, guest, deadline):
+    """`xl console GUEST` typed at dom0's shell, then root at the guest's
+    login prompt: a Shell in the guest."""
+    mark = len(con.text())
+    con.send("xl console %s" % guest)
+    # getty answers a new line with a fresh prompt
+    while True:
+        con.pump(2)
+        con.send("")
+        try:
+            con.wait_for(r"%s login:" % guest,
+                         min(deadline, time.monotonic() + 10), mark)
+            break
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise TimeoutError("xl console %s shows no login prompt" % guest)
+    mark = len(con.text())
+    con.send("root")
+    # what is typed before the shell runs is lost
+    con.wait_for(r"%s:~# " % guest, deadline, mark)
+    sh = Shell(con, len(con.text()))
+    out = sh.run("echo host-$(hostname)", deadline)
+    if "host-%s\n" % guest not in out:
+        raise TimeoutError("logging in on %s's console failed" % guest)
+    return sh
+
+
+def console_leave(con, deadline):
+    """Ctrl-] out of `xl console`; a Shell in dom0 again, or None.
+    xenconsole drops what it read along with the Ctrl-], and what is typed
+    just after it may be lost too: ask until dom0's shell answers."""
+    mark = len(con.text())
+    con.proc.stdin.write(b"\x1d")
+    con.proc.stdin.flush()
+    for n in range(6):
+        con.pump(5)
+        con.send("echo back-$(cat /proc/xen/capabilities)-$((%d+1))" % n)
+        try:
+            back = con.wait_for(r"back-control_d-%d\n" % (n + 1),
+                                min(deadline, time.monotonic() + 5), mark)
+            return Shell(con, back.end())
+        except TimeoutError:
+            pass
+    return None
 
 
 def reach_guests(sh, addr, deadline):
@@ -287,51 +333,19 @@ def check_uplink(con, deadline, since, ready, mon):
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         try:
-            mark = len(con.text())
-            con.send("xl console %s" % GUESTS[0])
-            # getty answers a new line with a fresh prompt
-            while True:
-                con.pump(2)
-                con.send("")
-                try:
-                    con.wait_for(r"%s login:" % GUESTS[0],
-                                 min(deadline, time.monotonic() + 10), mark)
-                    break
-                except TimeoutError:
-                    if time.monotonic() >= deadline:
-                        return False, "xl console %s shows no login " \
-                            "prompt" % GUESTS[0], con
-            mark = len(con.text())
-            con.send("root")
-            # what is typed before the shell runs is lost
-            con.wait_for(r"%s:~# " % GUESTS[0], deadline, mark)
-            sh = Shell(con, len(con.text()))
-            out = sh.run("echo host-$(hostname)", deadline)
-            if "host-%s\n" % GUESTS[0] not in out:
-                return False, "logging in on %s's console failed" % GUESTS[0], con
-            got = sh.until("wget -q -T 5 -O - http://10.0.2.2:%d/token.txt "
-                           "| sed 's/^/got-/'" % srv.server_address[1],
-                           r"got-%s" % token, deadline,
-                           "%s cannot download from the LAN through NAT"
-                           % GUESTS[0])
+            try:
+                sh = console_login(con, GUESTS[0], deadline)
+            except TimeoutError as e:
+                return False, str(e), con
+            sh.until("wget -q -T 5 -O - http://10.0.2.2:%d/token.txt "
+                     "| sed 's/^/got-/'" % srv.server_address[1],
+                     r"got-%s" % token, deadline,
+                     "%s cannot download from the LAN through NAT"
+                     % GUESTS[0])
         finally:
             srv.shutdown()
             srv.server_close()
-    # xenconsole drops what it read along with the Ctrl-], and what is
-    # typed just after it may be lost too: ask until dom0's shell answers
-    con.proc.stdin.write(b"\x1d")
-    con.proc.stdin.flush()
-    back = None
-    for n in range(6):
-        con.pump(5)
-        con.send("echo back-$(cat /proc/xen/capabilities)-$((%d+1))" % n)
-        try:
-            back = con.wait_for(r"back-control_d-%d\n" % (n + 1),
-                                min(deadline, time.monotonic() + 5), got.end())
-            break
-        except TimeoutError:
-            pass
-    if not back:
+    if not console_leave(con, deadline):
         return False, "Ctrl-] did not return from xl console to dom0", con
     return True, "dom0 ready after %.1fs, host-only xenbr0 without link; " \
         "%s; link up after %.1fs: %s got %s by DHCP; xl console %s: login " \
@@ -423,13 +437,136 @@ def check_guests(con, deadline, since, ready):
                      .format(g=GUESTS[0]), deadline)
     if "down-0-0\n" not in out:
         return False, "xl shutdown of %s2 did not stop it cleanly" % GUESTS[0], con
+    why = check_guest_disk(con, Shell(con, since), deadline + DISK_TIME)
+    if why:
+        return False, why, con
     return True, "dom0 ready after %.1fs; %s; %s at login prompts, on " \
         "xenbr0 (%s), answering ping and http; a second %s created " \
         "(login prompt %.1fs after xl create), then shut down cleanly; " \
+        "files' writable disk: a file written in the guest is in the image " \
+        "after xl shutdown and served again after xl create, a second " \
+        "guest on it refused, a damaged superblock not reformatted; " \
         "%.1fs after the guests started" % (
             ready, summary.group(0), " ".join(GUESTS),
             " ".join("%s %s" % (g, addr[g]) for g in GUESTS), GUESTS[0],
             prompt, con.elapsed() - started), con
+
+
+# seconds the guests case has beyond the others' for check_guest_disk
+DISK_TIME = 300
+
+
+def check_guest_disk(con, sh, deadline):
+    """The `files` guest's writable disk keeps what the guest wrote: a file
+    written on its console is in the image (mounted in dom0 while the guest
+    is down) and on the guest's page after a new xl create; a second guest
+    on the same disk is refused while the first runs; a damaged superblock
+    is reported, never reformatted, and the data is still there for e2fsck
+    to recover. The first failure, or None."""
+    g, img = "files", "/var/lib/xen/disks/files.img"
+    log = "/var/log/xen/console/guest-%s.log" % g
+    token = "kept-%d-%d" % (os.getpid(), int(time.time()))
+
+    def down():
+        out = sh.run("timeout 90 xl shutdown -w %s >/dev/null 2>&1; i=0; "
+                     "while xl domid %s >/dev/null 2>&1 && [ $i -lt 30 ]; "
+                     "do sleep 1; i=$((i+1)); done; echo gone-$(xl list | "
+                     "grep -c '^%s ')" % (g, g, g), deadline)
+        return "gone-0\n" in out
+
+    def in_image(what):
+        """cat of the kept file from the image, mounted read-only in dom0"""
+        return sh.run("mount -o loop,ro %s /mnt && { sed 's/^/%s-/' "
+                      "/mnt/kept.txt; umount /mnt; }" % (img, what), deadline)
+
+    def create(what):
+        """a new `files` domain from its config, with a fresh console log;
+        its console once the disk was dealt with and the page is up"""
+        out = sh.run("mv %s %s.%s; xl create /etc/xen/%s.cfg >/tmp/%s.log "
+                     "2>&1; echo created-$?" % (log, log, what, g, what),
+                     deadline)
+        if "created-0\n" not in out:
+            return None
+        sh.until("grep -c '^guest: %s up, role' %s | sed 's/^/up-/'"
+                 % (g, log), r"up-[1-9]", deadline,
+                 "%s (%s) never said its web server is up" % (g, what))
+        return sh.run("grep '^guest: ' %s" % log, deadline)
+
+    out = sh.run("grep '^guest: ' %s" % log, deadline)
+    if "guest: writable disk xvdb on /srv/files/shared\n" not in out:
+        return "%s did not mount its writable disk: %s" % (
+            g, out.strip().splitlines()[-3:])
+    gsh = console_login(con, g, deadline)
+    out = gsh.run("echo %s >/srv/files/shared/kept.txt && sync && "
+                  "sed 's/^/wrote-/' /srv/files/shared/kept.txt" % token,
+                  deadline)
+    if "wrote-%s\n" % token not in out:
+        return "writing to %s's disk failed" % g
+    sh = console_leave(con, deadline)
+    if not sh:
+        return "Ctrl-] did not return from xl console %s to dom0" % g
+
+    # a second domain on the same writable disk, while files runs
+    out = sh.run("xl create /etc/xen/%s.cfg 'name=\"%s2\"' >/tmp/dup.log "
+                 "2>&1; echo dup-$?-$(xl list | grep -c '^%s2 '); "
+                 "grep -o 'disk %s is in use by domain %s ' /tmp/dup.log"
+                 % (g, g, g, img, g), deadline)
+    if not re.search(r"dup-[1-9]\d*-0\n", out):
+        return "a second guest on %s was not refused: %s" % (img, out)
+    if "disk %s is in use by domain %s \n" % (img, g) not in out:
+        return "xl create's error does not name the disk and %s: see " \
+            "/tmp/dup.log in dom0" % g
+
+    # kept across xl shutdown and a new xl create
+    if not down():
+        return "xl shutdown %s did not stop it" % g
+    out = in_image("image")
+    if "image-%s\n" % token not in out:
+        return "the file %s wrote is not in %s after xl shutdown: %s" % (
+            g, img, out.strip())
+    out = create("again")
+    if out is None:
+        return "xl create of %s after its shutdown failed" % g
+    if "formatting" in out or \
+            "guest: writable disk xvdb on /srv/files/shared\n" not in out:
+        return "%s restarted did not mount its disk as it was: %s" % (
+            g, out.strip())
+    addr = guest_addresses(sh, deadline, [g])[g]
+    out = sh.run("wget -q -T 10 -O - http://%s/files/shared/kept.txt | "
+                 "sed 's/^/served-/'; wget -q -T 10 -O - http://%s/ | "
+                 "grep -c 'kept.txt' | sed 's/^/listed-/'" % (addr, addr),
+                 deadline)
+    if "served-%s\n" % token not in out or not re.search(r"listed-[1-9]", out):
+        return "%s restarted does not serve the kept file: %s" % (g, out)
+
+    # a damaged superblock (its magic number zeroed) is reported, not
+    # reformatted; the data is still there for e2fsck to recover
+    if not down():
+        return "xl shutdown %s did not stop it" % g
+    sh.run("printf '\\000\\000' | dd of=%s bs=1 seek=1080 conv=notrunc "
+           "2>/dev/null" % img, deadline)
+    out = create("damaged")
+    if out is None:
+        return "xl create of %s with a damaged disk failed" % g
+    if "formatting" in out:
+        return "%s reformatted a disk with a damaged superblock" % g
+    if not re.search(r"guest: error: xvdb holds data but does not check "
+                     r"clean \(e2fsck -p exit \d+: [^\n]*\); left untouched",
+                     out):
+        return "%s did not report its damaged disk: %s" % (g, out.strip())
+    if not down():
+        return "xl shutdown %s did not stop it" % g
+    out = sh.run("od -A n -t x1 -j 1080 -N 2 %s | tr -d ' ' | "
+                 "sed 's/^/magic-/'; e2fsck -fy %s >/tmp/e2fsck.log 2>&1; "
+                 "echo fsck-$?" % (img, img), deadline)
+    if "magic-0000\n" not in out:
+        return "the damaged disk was changed by the guest: %s" % out
+    if not re.search(r"fsck-[01]\n", out):
+        return "e2fsck in dom0 could not repair the damaged disk: %s" % out
+    out = in_image("recovered")
+    if "recovered-%s\n" % token not in out:
+        return "the kept file is gone after the damaged-disk start: %s" % out
+    return None
 
 
 def run_case(case, iso, timeout, logdir, mem):

@@ -2,7 +2,7 @@
 # tests/dom0/run.sh: static checks of the dom0 root the build made
 # (build/out/rootfs/dom0.sfs): no glibc anywhere, every dynamic program
 # finds its loader and libraries inside the root, the toolstack is there,
-# the disk tools (mkfs.ext4, sfdisk) work.
+# the disk tools (mkfs.ext4, sfdisk, e2fsck) work.
 # Prints PASS/FAIL per check and `N passed, N failed`.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -76,6 +76,25 @@ elif ! printf 'size=1MiB, type=21686148-6E49-704E-6174-656564454649\nsize=64MiB,
 	[ "$("$ld" "$r/usr/sbin/sfdisk" -d "$t/disk.img" | grep -c '^/')" != 3 ]; then
 	ko disk-tools "sfdisk did not write a 3-partition GPT: $(cat "$t/sfdisk.log")"
 else ok disk-tools; fi
+
+# e2fsck is static (the guest images have no musl loader) and finds the
+# backup superblock of a file system whose primary one is damaged, as
+# dom0's user is told to do for a guest disk that no longer checks clean
+e2=$r/usr/sbin/e2fsck
+if [ ! -f "$e2" ]; then ko e2fsck "no /usr/sbin/e2fsck"
+elif readelf -l "$e2" | grep -q 'program interpreter'; then ko e2fsck "e2fsck is dynamic"
+elif ! truncate -s 64M "$t/ext2.img" || ! mkfs.ext2 -q -F "$t/ext2.img" ||
+	! printf '\000\000' | dd of="$t/ext2.img" bs=1 seek=1080 conv=notrunc 2>/dev/null; then
+	ko e2fsck "could not make a damaged ext2 image"
+else
+	"$e2" -fy "$t/ext2.img" >"$t/fsck.log" 2>&1
+	rc=$?
+	magic=$(od -A n -t x1 -j 1080 -N 2 "$t/ext2.img" | tr -d ' ')
+	if [ "$rc" -ne 1 ] || [ "$magic" != 53ef ] ||
+		! "$e2" -fn "$t/ext2.img" >>"$t/fsck.log" 2>&1; then
+		ko e2fsck "exit $rc, magic $magic, not repaired: $(tail -n 3 "$t/fsck.log")"
+	else ok e2fsck; fi
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -14,13 +14,25 @@ cat <<EOP
 <p>Role: $role<br>Address: ${addr:-none}<br>Uptime: $up<br>
 Kernel: $(uname -r), $(cat /sys/hypervisor/guest_type 2>/dev/null || echo Xen) guest</p>
 EOP
-if [ "$role" = files ]; then
-	echo "<h2>Files</h2><ul>"
-	for f in /srv/files/*; do
+# list DIR URL: a list item per regular file of DIR
+list() {
+	echo "<ul>"
+	for f in "$1"/*; do
 		[ -f "$f" ] || continue
 		b=${f##*/}
-		echo "<li><a href=\"/files/$b\">$b</a> ($(wc -c <"$f") bytes)</li>"
+		echo "<li><a href=\"$2/$b\">$b</a> ($(wc -c <"$f") bytes)</li>"
 	done
 	echo "</ul>"
+}
+if [ "$role" = files ]; then
+	echo "<h2>Files</h2>"
+	list /srv/files /files
+	# the writable disk (rcS mounts it), kept across restarts by dom0
+	if grep -q ' /srv/files/shared ' /proc/mounts; then
+		echo "<h2>Writable disk (/srv/files/shared)</h2>"
+		list /srv/files/shared /files/shared
+	elif [ -b /dev/xvdb ]; then
+		echo "<h2>Writable disk</h2><p>not mounted: see the guest's console</p>"
+	fi
 fi
 echo "</body></html>"
