@@ -53,7 +53,7 @@ void buildlock(void)
 static void stopjobs(void)
 {
 	runstopall();
-	rmrf("build/tmp");
+	cachetmpremove();
 }
 
 /* marks the steps NAMES (or the defaults) and their deps as wanted */
@@ -73,17 +73,19 @@ static void wanted(struct graph *g, char **names, size_t n)
 	free(t);
 }
 
-/* 1 once S's deps are built and its key's output is in the cache */
-static int cached(struct step *s)
+/* 1 once S's deps are built and its key's output is in the cache; else 0
+ * with *WHY saying what is damaged in its cache entry, or NULL */
+static int cached(struct step *s, const char **why)
 {
 	size_t i;
 
+	*why = NULL;
 	for (i = 0; i < s->ndeps; i++)
 		if (s->deps[i].step->state != SDONE)
 			return 0;
 	if (!s->keyed)
 		inputsdeps(s);
-	return cachehas(s);
+	return cachehas(s, why);
 }
 
 static int onpath(const char *prog)
@@ -134,7 +136,7 @@ static char **stepenv(const struct graph *g, const struct step *s, const char *o
 	for (i = 0; environ[i]; i++)
 		if (!dropped(g, environ[i]))
 			PUSH(xstrdup(environ[i]));
-	PUSH(xasprintf("OUT=%s/%s", g->root, out));
+	PUSH(xasprintf("OUT=%s", out));
 	PUSH(strcmp(s->dir, ".") ? xasprintf("RECIPE_DIR=%s/%s", g->root, s->dir) : xasprintf("RECIPE_DIR=%s", g->root));
 	PUSH(xasprintf("SRC_ROOT=%s", g->root));
 	PUSH(xasprintf("JOBS=%d", maxjobs));
@@ -161,13 +163,12 @@ static char **stepenv(const struct graph *g, const struct step *s, const char *o
 static void jobstart(const struct graph *g, struct step *s, int maxjobs)
 {
 	char *work = xasprintf("build/work/%s", s->name);
-	char *out = xasprintf("build/tmp/%s.%ld", s->name, (long)getpid());
+	char *out = xasprintf("%s/%s", cachetmp(), s->name);
 	char *log = xasprintf("build/log/%s.log", s->name);
 	char **argv = xcalloc(s->argc + 1, sizeof *argv), **env, **e;
 	int fd;
 
 	rmrf(work);
-	rmrf(out);
 	if (mkdirp(work) < 0 || mkdirp(out) < 0)
 		sysfatal("unable to create %s and %s", work, out);
 	pinlinks(s, work);
@@ -264,6 +265,7 @@ static int jobfinish(struct job *j, int status)
 /* the next wanted step that can start; settles the cached and blocked ones */
 static struct step *nextstep(struct graph *g)
 {
+	const char *why;
 	size_t i, j;
 
 	for (i = 0; i < g->nsteps; i++) {
@@ -276,7 +278,10 @@ static struct step *nextstep(struct graph *g)
 			s->state = SFAIL;  /* blocked: it will not run */
 			continue;
 		}
-		if (!cached(s)) {
+		if (!cached(s, &why)) {
+			if (why)
+				warn("the cached output of %s in %s/%s is damaged (%s): building it again",
+				     s->name, stepsdir(), s->key, why);
 			if (s->keyed)
 				return s;
 			continue;
@@ -347,8 +352,8 @@ done:
 /* copies an artifact to its DEST unless DEST already has that content */
 static void artifactcopy(const struct graph *g, const struct artifact *a)
 {
-	char *tree = xasprintf("build/cache/%s.tree", a->step->key);
-	char *src = xasprintf("build/cache/%s/%s", a->step->key, a->file);
+	char *tree = xasprintf("%s/%s.tree", stepsdir(), a->step->key);
+	char *src = xasprintf("%s/%s/%s", stepsdir(), a->step->key, a->file);
 	char *listing = readfile(tree, NULL), *tmp, *dir, *slash;
 	char want[65], have[65];
 	struct stat st, dt;
@@ -384,16 +389,16 @@ done:
 
 int build(struct graph *g, char **names, size_t n, int maxjobs, int keepgoing)
 {
-	static const char *const dirs[] = {"build/tmp", "build/cache", "build/out", "build/log", "build/work", "build/state/steps"};
+	static const char *const dirs[] = {"build/out", "build/log", "build/work", "build/state/steps"};
 	size_t i, j, failed = 0, blocked = 0;
 	long long lastnotice = nownsec();
+	const char *why;
 	struct step *s;
 	int status;
 
 	root = g->root;
 	wanted(g, names, n);
 	buildlock();
-	rmrf("build/tmp");  /* left by a builder that was killed */
 	for (i = 0; i < sizeof dirs / sizeof *dirs; i++)
 		if (mkdirp(dirs[i]) < 0)
 			sysfatal("unable to create %s", dirs[i]);
@@ -404,7 +409,7 @@ int build(struct graph *g, char **names, size_t n, int maxjobs, int keepgoing)
 			continue;
 		inputsstatic(g, s);
 		s->state = STODO;
-		if (cached(s)) {
+		if (cached(s, &why)) {  /* a damaged entry is reported when its step starts */
 			s->state = SDONE;
 			cachelink(s);
 			staterecord(s);
@@ -446,6 +451,7 @@ int build(struct graph *g, char **names, size_t n, int maxjobs, int keepgoing)
 			}
 	}
 	fatalhook = NULL;
+	cachetmpremove();
 	memosave();
 	for (i = 0; i < g->nsteps; i++)
 		blocked += g->steps[i]->want && g->steps[i]->state != SDONE;
@@ -466,6 +472,7 @@ void explain(struct graph *g, char **names, size_t n)
 {
 	size_t i, j, k, nold;
 	struct input *old;
+	const char *bad;
 	struct step *s;
 
 	wanted(g, names, n);
@@ -476,12 +483,14 @@ void explain(struct graph *g, char **names, size_t n)
 			continue;
 		inputsstatic(g, s);
 		s->state = STODO;
-		if (cached(s)) {
+		if (cached(s, &bad)) {
 			s->state = SDONE;
 			printf("%s: up to date\n", s->name);
 			continue;
 		}
 		struct buf why = {0}, after = {0};
+		if (bad)
+			bufprintf(&why, "; its cached output is damaged (%s)", bad);
 		old = stateread(s->name, &nold);
 		for (j = 0; j < s->ndeps; j++)
 			if (s->deps[j].step->state != SDONE)
@@ -515,7 +524,7 @@ void explain(struct graph *g, char **names, size_t n)
 	memosave();
 }
 
-void clean(const struct graph *g)
+void clean(const struct graph *g, int steps)
 {
 	struct stat st;
 	size_t i;
@@ -532,4 +541,6 @@ void clean(const struct graph *g)
 		else if (errno != ENOENT)
 			syswarn("unable to remove %s", g->artifacts[i].dest);
 	}
+	if (steps)
+		printf("removed %zu step output(s) from %s\n", cacheclear(), stepsdir());
 }

@@ -11,5 +11,6 @@ void buildlock(void);
 int build(struct graph *g, char **names, size_t n, int jobs, int keepgoing);
 /* prints for each step NAMES need whether it is up to date or why it would run */
 void explain(struct graph *g, char **names, size_t n);
-/* removes build/ and the artifacts; never the download cache */
-void clean(const struct graph *g);
+/* removes build/ and the artifacts, and with STEPS the step cache's entries;
+ * never the download cache */
+void clean(const struct graph *g, int steps);

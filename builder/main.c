@@ -6,12 +6,13 @@
 #include "hash.h"
 #include "graph.h"
 #include "profile.h"
+#include "cache.h"
 #include "fetch.h"
 #include "run.h"
 #include "build.h"
 
 static const char help[] =
-	"usage: xenlive-build [-C DIR] [-p PROFILE] [-j N] [-k] COMMAND [STEP...]\n"
+	"usage: xenlive-build [-C DIR] [-p PROFILE] [-j N] [-k] COMMAND [ARG...]\n"
 	"\n"
 	"Runs the steps that the recipes of PROFILE describe, reusing cached outputs\n"
 	"(the recipe format is in builder/RECIPES.md).\n"
@@ -25,7 +26,9 @@ static const char help[] =
 	"  fetch              download and check every pinned file of the lock file\n"
 	"  lock               resolve every recipe pin with the fetcher and rewrite\n"
 	"                     the lock file\n"
-	"  clean              remove build/ and the artifacts (not the download cache)\n"
+	"  clean [--steps]    remove build/ and the artifacts, not the shared caches;\n"
+	"                     --steps also empties the step cache (do not run it\n"
+	"                     while a build on this machine uses that cache)\n"
 	"  help               print this help (also -h, --help)\n"
 	"\n"
 	"options:\n"
@@ -39,9 +42,14 @@ static const char help[] =
 	"environment:\n"
 	"  XENLIVE_CACHE  download cache; files are kept in its dl/ folder\n"
 	"                 (default: ${XDG_CACHE_HOME:-$HOME/.cache}/xenlive)\n"
+	"  XENLIVE_STEPS  step cache: every step's outputs by key, shared by all\n"
+	"                 source trees that use it (default: $XENLIVE_CACHE/steps);\n"
+	"                 steps write to its tmp/, so it needs room for a build\n"
 	"\n"
-	"build/ in the source root holds cache/, out/STEP (links to the current\n"
-	"outputs), log/STEP.log, work/STEP (a step's working folder), tmp/ and state/.\n"
+	"build/ in the source root holds out/STEP (links to the current outputs in\n"
+	"the step cache), log/STEP.log, work/STEP (a step's working folder) and\n"
+	"state/. The builder never prunes the shared caches by itself; `clean --steps`\n"
+	"empties the step cache.\n"
 	"\n"
 	"exit status: 0 success, 1 a step failed, 100 bad usage or bad input,\n"
 	"111 system failure, 128+N stopped by signal N.\n";
@@ -50,7 +58,7 @@ int main(int argc, char **argv)
 {
 	const char *dir = ".", *profile = "iso/default.profile", *cmd, *val;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), jobs = ncpu > 0 ? ncpu : 1;
-	int keepgoing = 0, i, rc = 0;
+	int keepgoing = 0, cleansteps = 0, i, rc = 0;
 	size_t nargs;
 	struct graph *g;
 	char *end;
@@ -92,10 +100,13 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "build") && strcmp(cmd, "explain") && strcmp(cmd, "graph") &&
 	    strcmp(cmd, "fetch") && strcmp(cmd, "lock") && strcmp(cmd, "clean"))
 		fatal(EXITUSAGE, "unknown command %s; see xenlive-build --help", cmd);
-	if (nargs && strcmp(cmd, "build") && strcmp(cmd, "explain"))
+	if (!strcmp(cmd, "clean") && nargs == 1 && !strcmp(argv[i], "--steps"))
+		cleansteps = 1;
+	else if (nargs && strcmp(cmd, "build") && strcmp(cmd, "explain"))
 		fatal(EXITUSAGE, "%s takes no step names; see xenlive-build --help", cmd);
 
 	cacheinit();
+	stepsinit();
 	if (chdir(dir) < 0)
 		sysfatal("unable to enter %s", dir);
 	runinit();
@@ -103,7 +114,7 @@ int main(int argc, char **argv)
 	if (!(g->root = realpath(".", NULL)))
 		sysfatal("unable to resolve %s", dir);
 	if (!strcmp(cmd, "clean")) {
-		clean(g);
+		clean(g, cleansteps);
 		return 0;
 	}
 	recipesload(g);

@@ -255,6 +255,8 @@ int rmrf(const char *path)
 	if (S_ISDIR(st.st_mode)) {
 		chmod(path, 0700);  /* a step may leave read-only folders */
 		d = opendir(path);
+		if (!d && errno == ENOENT)
+			return 0;  /* another builder removed it first */
 		if (!d) {
 			syswarn("unable to open %s", path);
 			return -1;

@@ -1,6 +1,7 @@
 # Sourced by every tests/builder/t_*.sh after setting NAME. Gives each test a
 # copy of fixture/ as source root in a temporary folder ($R), a private
-# download cache, and helpers. XB is the builder (run.sh sets it).
+# download cache and step cache ($S), and helpers. XB is the builder (run.sh
+# sets it).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 XB=${XB:-$here/../../builder/xenlive-build}
@@ -10,7 +11,8 @@ cp -R "$here/fixture" "$T/src"
 R=$T/src
 XENLIVE_CACHE=$T/cache
 export XENLIVE_CACHE
-unset FAKE_ARCHIVE
+unset FAKE_ARCHIVE XENLIVE_STEPS
+S=$XENLIVE_CACHE/steps
 
 # runs the builder on $R; its stdout and stderr are kept in $T/out
 xb() {
@@ -37,6 +39,19 @@ has() {
 ran() {
 	r=$(runs)
 	[ "$r" = "$1" ] || fail "$2: ran \"$r\", expected \"$1\""
+}
+
+# fails unless $S/tmp exists and is empty: no builder left outputs in progress
+tmpclean() {
+	[ -d "$S/tmp" ] || fail "no $S/tmp: $1 proves nothing"
+	[ -z "$(ls -A "$S/tmp")" ] || fail "$1: left in $S/tmp: $(ls -A "$S/tmp")"
+}
+
+# fails unless every entry of the step cache has its .stat and .tree
+complete() {
+	for k in $(ls "$S" | grep -E '^[0-9a-f]{64}$'); do
+		[ -f "$S/$k.stat" ] && [ -f "$S/$k.tree" ] || fail "$1: entry $k is incomplete"
+	done
 }
 
 # the steps that ran since the last call, sorted, on one line

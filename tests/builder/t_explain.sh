@@ -24,7 +24,7 @@ xb explain final || fail "explain final"
 has "final: reruns: script pipe/final.sh changed; dep norm changed"
 grep -q '^other' "$T/out" && fail "explain final spoke of other"
 
-rm -r "$R/build/cache"
+rm -r "$S"
 xb explain other || fail "explain without the cache"
 has "other: reruns: its cached output is gone"
 pass

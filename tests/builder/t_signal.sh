@@ -1,4 +1,5 @@
-# SIGTERM stops the running steps' process groups and removes build/tmp;
+# SIGTERM stops the running steps' process groups and removes the builder's
+# folder in the step cache's tmp/;
 # a second builder in the same tree is refused while the first runs
 NAME=signal
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +17,7 @@ rc=$?
 cp "$T/first" "$T/out"
 [ $rc -eq 143 ] || fail "exit status $rc, not 143"
 has "stopped by signal 15"
-[ -z "$(ls "$R/build/tmp" 2>/dev/null)" ] || fail "build/tmp not cleaned"
+tmpclean "a stopped build"
 [ -e "$R/build/out/slow" ] && fail "the stopped step has an output"
 # alive PID: the process runs (a zombie waiting for init to reap it is dead)
 alive() {
