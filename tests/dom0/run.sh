@@ -13,7 +13,9 @@ ko() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 [ -f "$sfs" ] || { echo "FAIL setup: no $sfs (run make first)"; echo "0 passed, 1 failed"; exit 1; }
 t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
+# the ssh test's server and network namespace holder are ours: stop them by id
+ns='' srv=''
+trap 'for p in $srv $ns; do kill "$p" 2>/dev/null; done; rm -rf "$t"' EXIT
 unsquashfs -q -n -d "$t/root" "$sfs" >/dev/null || { echo "FAIL setup: unsquashfs"; echo "0 passed, 1 failed"; exit 1; }
 r=$t/root
 
@@ -95,6 +97,125 @@ else
 		ko e2fsck "exit $rc, magic $magic, not repaired: $(tail -n 3 "$t/fsck.log")"
 	else ok e2fsck; fi
 fi
+
+# Dropbear (iso/lab/): one musl dropbearmulti with relative links for the
+# server, the client and the key tool, started by nothing in /etc (dom0
+# opens no port by default)
+db=$r/usr/sbin/dropbearmulti
+dlinks=
+for l in usr/sbin/dropbear usr/bin/dbclient usr/bin/dropbearkey; do
+	[ -L "$r/$l" ] && [ "$(readlink -f "$r/$l")" = "$(readlink -f "$db")" ] ||
+		dlinks="$dlinks /$l"
+done
+if [ ! -f "$db" ]; then ko dropbear "no /usr/sbin/dropbearmulti"
+elif ! readelf -l "$db" | grep -q 'program interpreter: /lib/ld-musl-x86_64.so.1]'; then
+	ko dropbear "dropbearmulti is not a musl program"
+elif [ -n "$dlinks" ]; then ko dropbear "not links to dropbearmulti:$dlinks"
+elif started=$(grep -rl dropbear "$r/etc"); then
+	ko dropbear "something in /etc may start it: $started"
+else ok "dropbear ($(wc -c <"$db") bytes, musl, not started at boot)"; fi
+
+# A real login over loopback with the built server and client, chrooted
+# into the unpacked root (so they run as in dom0, with its musl,
+# /etc/passwd and /root, never the host's) and in a private network
+# namespace (its own lo: the port is free, nothing reaches the host's
+# network). Only the client key in /root/.ssh/authorized_keys gets in.
+ssh_loopback() {
+	[ "$(id -u)" = 0 ] || { ko ssh-login "needs root (unshare, chroot)"; return; }
+	for c in unshare nsenter ip chroot ssh timeout; do
+		command -v "$c" >/dev/null ||
+			{ ko ssh-login "no $c on this host (scripts/host-deps test)"; return; }
+	done
+	[ -f "$db" ] || { ko ssh-login "no dropbear in the root"; return; }
+	# the device nodes dropbear and the shell use; made, not bind-mounted,
+	# so removing $t can never reach the host's /dev
+	if ! mknod -m 666 "$r/dev/null" c 1 3 || ! mknod -m 666 "$r/dev/urandom" c 1 9; then
+		ko ssh-login "mknod in the root failed"
+		return
+	fi
+	mkdir -p "$r/etc/dropbear" "$r/root/.ssh"
+	chmod 700 "$r/root/.ssh"
+	for k in etc/dropbear/dropbear_ed25519_host_key root/lab_key root/stranger_key; do
+		chroot "$r" /usr/bin/dropbearkey -t ed25519 -f "/$k" >>"$t/keys.log" 2>&1 ||
+			{ ko ssh-login "dropbearkey -t ed25519 failed: $(tail -n 3 "$t/keys.log")"; return; }
+	done
+	chroot "$r" /usr/bin/dropbearkey -y -f /root/lab_key | grep '^ssh-ed25519 ' \
+		>"$r/root/.ssh/authorized_keys"
+	chmod 600 "$r/root/.ssh/authorized_keys"
+	fp() { chroot "$r" /usr/bin/dropbearkey -y -f "$1" | sed -n 's/^Fingerprint: //p'; }
+	hostfp=$(fp /etc/dropbear/dropbear_ed25519_host_key)
+	labfp=$(fp /root/lab_key)
+	if [ ! -s "$r/root/.ssh/authorized_keys" ] || [ -z "$hostfp" ] || [ -z "$labfp" ]; then
+		ko ssh-login "dropbearkey -y printed no public key or fingerprint"
+		return
+	fi
+
+	unshare -n sleep 300 &
+	ns=$!
+	# until unshare has made it, $ns is still in the host's namespace
+	i=0
+	while [ "$(readlink "/proc/$ns/ns/net")" = "$(readlink /proc/self/ns/net)" ] &&
+		[ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ "$(readlink "/proc/$ns/ns/net")" = "$(readlink /proc/self/ns/net)" ] ||
+		! nsenter -t "$ns" -n ip link set lo up; then
+		ko ssh-login "no loopback in a private network namespace"
+		return
+	fi
+	HOME=/root nsenter -t "$ns" -n chroot "$r" /usr/sbin/dropbear -F -E \
+		-p 127.0.0.1:2222 -r /etc/dropbear/dropbear_ed25519_host_key \
+		-P /run/dropbear.pid >"$t/dropbear.log" 2>&1 &
+	srv=$!
+	i=0
+	while ! grep -q 'Not backgrounding' "$t/dropbear.log" && [ $i -lt 50 ]; do
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	if ! grep -q 'Not backgrounding' "$t/dropbear.log"; then
+		ko ssh-login "dropbear did not start: $(tail -n 3 "$t/dropbear.log")"
+		return
+	fi
+	# dbclient KEYARGS...: run a command on the server as root; -y accepts
+	# the host key (checked below against the one generated)
+	# shellcheck disable=SC2016 # the server's shell expands it
+	dbc() {
+		HOME=/root timeout 30 nsenter -t "$ns" -n chroot "$r" /usr/bin/dbclient \
+			-y "$@" -p 2222 root@127.0.0.1 'echo ssh-ok $((6 * 7))' \
+			</dev/null >"$t/out" 2>"$t/err"
+	}
+	if ! dbc -i /root/lab_key || [ "$(cat "$t/out")" != "ssh-ok 42" ]; then
+		ko ssh-login "dbclient with the key: $(cat "$t/out" "$t/err" | tail -n 3)"
+	elif ! grep -qF "(ssh-ed25519 fingerprint $hostfp)" "$t/err"; then
+		ko ssh-login "host key is not the ed25519 key generated: $(cat "$t/err")"
+	elif ! grep -qF "Pubkey auth succeeded for 'root' with ssh-ed25519 key $labfp" "$t/dropbear.log"; then
+		ko ssh-login "the server did not log the client key's login: $(tail -n 3 "$t/dropbear.log")"
+	else ok "ssh-login (dbclient -i key: ssh-ok 42, host key ed25519 $hostfp)"; fi
+	for how in stranger none; do
+		case $how in
+		stranger) dbc -i /root/stranger_key ;;
+		none) dbc ;;
+		esac
+		rc=$?
+		if [ "$rc" -eq 0 ] || grep -q ssh-ok "$t/out"; then
+			ko "ssh-refused-$how" "got in (exit $rc): $(cat "$t/out")"
+		elif ! grep -q 'No auth methods could be used' "$t/err"; then
+			ko "ssh-refused-$how" "failed for another reason: $(tail -n 2 "$t/err")"
+		else ok "ssh-refused-$how (exit $rc: $(tail -n 1 "$t/err"))"; fi
+	done
+	# the server offers public keys and nothing else, asked by OpenSSH's
+	# client for a password (it reads no config and writes no known_hosts)
+	timeout 30 nsenter -t "$ns" -n ssh -F /dev/null -o BatchMode=yes \
+		-o LogLevel=ERROR -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o PreferredAuthentications=password,keyboard-interactive \
+		-p 2222 root@127.0.0.1 true </dev/null >"$t/out" 2>"$t/err"
+	if grep -q 'Permission denied (publickey)\.' "$t/err"; then
+		ok "ssh-publickey-only (OpenSSH: $(grep 'Permission denied' "$t/err"))"
+	else ko ssh-publickey-only "$(tail -n 2 "$t/err")"; fi
+}
+ssh_loopback
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
