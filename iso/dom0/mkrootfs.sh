@@ -1,7 +1,7 @@
 #!/bin/sh
 # The dom0 root: BusyBox and its applet links, the kernel modules, the Xen
-# toolstack (musl), iptables (NAT for the host-only bridge), then
-# rootfs-overlay on top, packed as an xz squashfs.
+# toolstack (musl), iptables (NAT for the host-only bridge), the disk
+# tools, DRBD's tools, then rootfs-overlay on top, packed as an xz squashfs.
 set -eu
 ver=$(cat "$DEP_kernel/kernel-version")
 "$RECIPE_DIR/busybox-root.sh" root
@@ -9,6 +9,7 @@ cp -R "$DEP_kernel/modules/lib/modules/$ver" root/lib/modules/
 cp -R "$DEP_xen_tools/root/." root/
 cp -R "$DEP_iptables/root/." root/
 cp -R "$DEP_disk_tools/root/." root/
+cp -R "$DEP_drbd_utils/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/
