@@ -127,13 +127,13 @@ else
 resource t0 {
 	device /dev/drbd7;
 	meta-disk internal;
-	on xenlive-peer { disk /dev/xvdz; address 10.99.0.2:7790; }
-	on $h { disk $drbd_loop; address 10.99.0.1:7790; }
+	on xenlive-peer { disk /dev/xvdz; address 192.0.2.2:7790; }
+	on $h { disk $drbd_loop; address 192.0.2.1:7790; }
 }
 RES
 	out=$(in_root drbdadm -d up t0 2>&1)
 	case $out in
-	*"drbdsetup-84 attach 7 $drbd_loop $drbd_loop internal"*"drbdsetup-84 connect t0 ipv4:10.99.0.1:7790 ipv4:10.99.0.2:7790"*)
+	*"drbdsetup-84 attach 7 $drbd_loop $drbd_loop internal"*"drbdsetup-84 connect t0 ipv4:192.0.2.1:7790 ipv4:192.0.2.2:7790"*)
 		ok drbd-config ;;
 	*) ko drbd-config "drbdadm -d up t0 printed: $out" ;;
 	esac
