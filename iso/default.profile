@@ -10,6 +10,7 @@ recipe   iso/dom0/root.recipe
 recipe   iso/dom0/iptables.recipe
 recipe   iso/disk/disk.recipe
 recipe   iso/lab/lab.recipe
+recipe   iso/lab/drbd.recipe
 recipe   iso/boot/iso.recipe
 recipe   guest-images/guests.recipe
 

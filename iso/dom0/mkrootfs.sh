@@ -1,8 +1,8 @@
 #!/bin/sh
 # The dom0 root: BusyBox and its applet links, the kernel modules, the Xen
 # toolstack (musl), iptables (NAT for the host-only bridge), the disk
-# tools, Dropbear (installed, never started at boot), then rootfs-overlay
-# on top, packed as an xz squashfs.
+# tools, DRBD's tools, Dropbear (installed, never started at boot), then
+# rootfs-overlay on top, packed as an xz squashfs.
 set -eu
 ver=$(cat "$DEP_kernel/kernel-version")
 "$RECIPE_DIR/busybox-root.sh" root
@@ -11,6 +11,7 @@ cp -R "$DEP_xen_tools/root/." root/
 cp -R "$DEP_iptables/root/." root/
 cp -R "$DEP_disk_tools/root/." root/
 cp -R "$DEP_dropbear/root/." root/
+cp -R "$DEP_drbd_utils/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/

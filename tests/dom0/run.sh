@@ -59,6 +59,99 @@ elif readelf -l "$r/bin/busybox" | grep -q 'program interpreter'; then
 	ko busybox-static "bin/busybox is dynamic"
 else ok busybox-static; fi
 
+# DRBD (iso/lab/): the tools are musl programs and drbd.ko, DRBD 8.4 as in
+# Debian 12's kernel, is in the module tree with what it needs
+drbd_bad=
+for p in usr/sbin/drbdadm usr/sbin/drbdsetup usr/sbin/drbdmeta \
+	lib/drbd/drbdadm-84 lib/drbd/drbdsetup-84; do
+	[ -f "$r/$p" ] || { drbd_bad="$drbd_bad /$p(missing)"; continue; }
+	interp=$(readelf -l "$r/$p" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	needed=$(readelf -d "$r/$p" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	[ "$interp" = /lib/ld-musl-x86_64.so.1 ] && [ "$needed" = "libc.so " ] ||
+		drbd_bad="$drbd_bad /$p(interpreter '$interp', needs '$needed')"
+done
+[ -f "$r/etc/drbd.conf" ] || drbd_bad="$drbd_bad /etc/drbd.conf(missing)"
+if [ -n "$drbd_bad" ]; then ko drbd-tools "$drbd_bad"; else ok drbd-tools; fi
+
+kver=$(ls "$r/lib/modules")
+mods=$r/lib/modules/$kver
+drbd_ko=$(sed -n 's,^\([^:]*/drbd\.ko\):.*,\1,p' "$mods/modules.dep" 2>/dev/null)
+drbd_ver=
+if [ -z "$drbd_ko" ] || [ ! -f "$mods/$drbd_ko" ]; then
+	ko drbd-module "no drbd.ko in /lib/modules/$kver/modules.dep"
+else
+	drbd_ver=$(PATH=$PATH:/sbin:/usr/sbin modinfo -F version "$mods/$drbd_ko")
+	drbd_bad=
+	deps=$(sed -n 's,^[^:]*/drbd\.ko:,,p' "$mods/modules.dep")
+	for d in $deps; do
+		[ -f "$mods/$d" ] || drbd_bad="$drbd_bad $d"
+	done
+	case $drbd_ver in
+	8.4.*) if [ -n "$drbd_bad" ]; then ko drbd-module "missing dependencies:$drbd_bad"
+		else ok "drbd-module (drbd.ko $drbd_ver)"; fi ;;
+	*) ko drbd-module "drbd.ko version '$drbd_ver', not 8.4" ;;
+	esac
+fi
+
+# The rest runs the tools in the root as dom0 would (chroot, as root), with
+# /proc/drbd faked from the module's version: drbdadm and drbdsetup must
+# hand over to the 8.4 tools in /lib/drbd, drbdadm must read
+# /etc/drbd.conf and its drbd.d/*.res, take the `on` section of this host
+# (uname -n) and write 8.4 metadata on a block device (a loop device).
+in_root() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$r" "$@"; }
+drbd_loop=
+if [ "$(id -u)" -ne 0 ]; then
+	ko drbd-dispatch "needs root (chroot, losetup)"
+elif [ -z "$drbd_ver" ]; then
+	ko drbd-dispatch "no drbd.ko version to fake /proc/drbd with"
+elif ! truncate -s 64M "$t/t0.img" || ! drbd_loop=$(losetup -f --show "$t/t0.img"); then
+	ko drbd-dispatch "no loop device for $t/t0.img"
+else
+	trap 'losetup -d "$drbd_loop"; rm -rf "$t"' EXIT
+	echo "version: $drbd_ver (api:1/proto:86-101)" >"$r/proc/drbd"
+	code=$(echo "$drbd_ver" | awk -F. '{ printf "0x%02x%02x%02x", $1, $2, $3 }')
+	out=$(in_root drbdadm --version 2>&1)
+	out2=$(in_root drbdsetup no-such-command 2>&1)
+	case $out in
+	*DRBDADM_API_VERSION=1*DRBD_KERNEL_VERSION_CODE=$code*)
+		# 8.4's usage line; DRBD 9's reads "command {arguments} [options]"
+		case $out2 in
+		*'USAGE: drbdsetup command device arguments options'*) ok drbd-dispatch ;;
+		*) ko drbd-dispatch "drbdsetup did not reach drbdsetup-84: $(echo "$out2" | head -n 3)" ;;
+		esac ;;
+	*) ko drbd-dispatch "drbdadm --version did not come from drbdadm-84: $out" ;;
+	esac
+
+	h=$(uname -n)
+	mknod "$r$drbd_loop" b "0x$(stat -c %t "$drbd_loop")" "0x$(stat -c %T "$drbd_loop")"
+	mkdir -p "$r/var/lock"
+	cat >"$r/etc/drbd.d/t0.res" <<RES
+resource t0 {
+	device /dev/drbd7;
+	meta-disk internal;
+	on xenlive-peer { disk /dev/xvdz; address 192.0.2.2:7790; }
+	on $h { disk $drbd_loop; address 192.0.2.1:7790; }
+}
+RES
+	out=$(in_root drbdadm -d up t0 2>&1)
+	case $out in
+	*"drbdsetup-84 attach 7 $drbd_loop $drbd_loop internal"*"drbdsetup-84 connect t0 ipv4:192.0.2.1:7790 ipv4:192.0.2.2:7790"*)
+		ok drbd-config ;;
+	*) ko drbd-config "drbdadm -d up t0 printed: $out" ;;
+	esac
+
+	# internal metadata: a 4 KiB superblock at the device's last 4 KiB,
+	# the 8.4 magic 0x8374026b at byte 60 of it
+	size=$(stat -c %s "$t/t0.img")
+	in_root drbdadm create-md t0 </dev/null >"$t/md.log" 2>&1
+	rc=$?
+	magic=$(od -A n -t x1 -j $((size - 4096 + 60)) -N 4 "$t/t0.img" | tr -d ' ')
+	if [ "$rc" -ne 0 ] || [ "$magic" != 8374026b ] ||
+		! in_root drbdadm dump-md t0 2>>"$t/md.log" | grep -q '^version "v08";'; then
+		ko drbd-create-md "exit $rc, magic '$magic': $(tail -n 5 "$t/md.log")"
+	else ok drbd-create-md; fi
+fi
+
 # the disk tools (iso/disk/) run and make what the persistence and install
 # commands rely on: an ext4 with a label, a GPT with the fixed layout
 for p in usr/sbin/mkfs.ext4 usr/sbin/sfdisk usr/sbin/partx \
