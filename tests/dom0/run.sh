@@ -222,6 +222,8 @@ ssh_loopback() {
 	[ -f "$db" ] || { ko ssh-login "no dropbear in the root"; return; }
 	# the device nodes dropbear and the shell use; made, not bind-mounted,
 	# so removing $t can never reach the host's /dev
+	# (a redirection to /dev/null in an earlier chroot made it a file)
+	rm -f "$r/dev/null" "$r/dev/urandom"
 	if ! mknod -m 666 "$r/dev/null" c 1 3 || ! mknod -m 666 "$r/dev/urandom" c 1 9; then
 		ko ssh-login "mknod in the root failed"
 		return

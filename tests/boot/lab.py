@@ -1,0 +1,461 @@
+#!/usr/bin/env python3
+"""The lab: two XenLive machines booted from the ISO (QEMU, software
+emulation) on one LAN, made of a bridge and tap devices in network and
+mount namespaces of the test's own (unshare), with a DHCP server (dnsmasq)
+and a web server serving a lab key made by scripts/lab-key. Cases share
+these two boots; each prints `PASS case (Ns): what` or `FAIL case: why`
+with the console tails, then `N passed, N failed`.
+
+  nodes     both take the lab key from the web server and become lab
+            nodes; `xenlive-lab list` on A shows B by address with its
+            guests
+  refused   a machine without the lab key (this test's own OpenSSH
+            client, with a key of its own) cannot run anything on a node,
+            neither `xenlive-lab status` nor `xl migrate-receive`; with the
+            lab key, a command that is not a lab command (`xl destroy`) is
+            refused too, and the guest still runs
+  migrate   `tiny` moves A -> B and back while this test fetches its page
+            every 200 ms: it runs on exactly one node after each move, its
+            uptime goes on (no reboot), its address stays; the failed
+            requests and the longest gap are reported
+  memory    a migration to a node without room for the guest is refused
+            with a clear message and the guest keeps running
+  save      `xl save` of tiny to a file in dom0's RAM, then `xl restore`:
+            the guest answers again with its uptime not reset"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import http.server
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from boottest import Console, Shell, guest_addresses  # noqa: E402
+
+LAN = "192.168.77"
+SERVER = LAN + ".254"
+CASES = ["nodes", "refused", "migrate", "memory", "save"]
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DROPBEAR = os.path.join(TOP, "build/out/dropbear/root/usr/sbin/dropbearmulti")
+
+
+def ip(*args):
+    subprocess.run(["ip"] + list(args), check=True)
+
+
+def lan(logdir, nodes):
+    """br0 with SERVER, a tap per node, dnsmasq handing out addresses."""
+    ip("link", "add", "br0", "type", "bridge", "forward_delay", "0")
+    ip("addr", "add", SERVER + "/24", "dev", "br0")
+    ip("link", "set", "br0", "up")
+    ip("link", "set", "lo", "up")
+    for n in nodes:
+        ip("tuntap", "add", "dev", "tap" + n, "mode", "tap")
+        ip("link", "set", "tap" + n, "master", "br0", "up")
+    log = open(os.path.join(logdir, "lab.dnsmasq.log"), "wb")
+    return subprocess.Popen(
+        ["dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+         "--interface=br0", "--bind-interfaces", "--log-dhcp",
+         "--dhcp-range=%s.100,%s.199,255.255.255.0,1h" % (LAN, LAN),
+         "--dhcp-leasefile=" + os.path.join(logdir, "lab.leases")],
+        stdout=log, stderr=log)
+
+
+def serve(folder):
+    """HTTP on SERVER:80 for folder, in a thread."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=folder, **kw)
+
+        def log_message(self, *a):
+            pass
+    srv = http.server.ThreadingHTTPServer((SERVER, 80), Quiet)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def qemu(n, iso, mem):
+    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
+            "-m", str(mem), "-smp", "1", "-display", "none",
+            "-serial", "stdio", "-no-reboot",
+            "-netdev", "tap,id=n0,ifname=tap%s,script=no,downscript=no" % n,
+            "-device", "e1000,netdev=n0,mac=52:54:00:77:00:%02x" % (ord(n) - 64),
+            "-cdrom", iso]
+
+
+class Node:
+    """One machine: its console, a dom0 Shell once booted, its address."""
+
+    def __init__(self, name, iso, mem, logdir):
+        self.name = name
+        self.log = os.path.join(logdir, "lab-%s.log" % name)
+        self.con = Console(qemu(name, iso, mem), self.log)
+        self.sh = None
+        self.addr = None
+
+    def boot(self, deadline):
+        """dom0 ready, xenbr0 on the LAN by DHCP, the demo guests started."""
+        con = self.con
+        con.wait_for(r"xenlive: dom0 ready", deadline)
+        net = con.wait_for(r"xenlive: network: xenbr0 on \S+, (\S+) by DHCP",
+                           deadline)
+        self.addr = net.group(1)
+        summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started",
+                               deadline)
+        tag = "caps-%s" % self.name
+        while True:
+            con.send("echo %s-$(cat /proc/xen/capabilities)-end" % tag)
+            try:
+                got = con.wait_for(tag + r"-control_d-end",
+                                   min(deadline, time.monotonic() + 10),
+                                   summary.end())
+                break
+            except TimeoutError:
+                if time.monotonic() >= deadline:
+                    raise
+        self.sh = Shell(con, got.end())
+        return summary.group(0)
+
+    def run(self, cmd, deadline):
+        return self.sh.run(cmd, deadline)
+
+
+class Poller(threading.Thread):
+    """GET url every 200 ms; keeps (time, ok, uptime seconds) samples."""
+
+    def __init__(self, url):
+        super().__init__(daemon=True)
+        self.url, self.samples, self.stop = url, [], threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            t = time.monotonic()
+            up = None
+            try:
+                with urllib.request.urlopen(self.url, timeout=1) as r:
+                    page = r.read().decode("utf-8", "replace")
+                m = re.search(r"Uptime: (\d+)d (\d+):(\d+):(\d+)", page)
+                if m:
+                    d, h, mi, s = (int(x) for x in m.groups())
+                    up = ((d * 24 + h) * 60 + mi) * 60 + s
+            except OSError:
+                pass
+            self.samples.append((t, up is not None, up))
+            self.stop.wait(max(0, 0.2 - (time.monotonic() - t)))
+
+    def window(self, t0, t1):
+        """failed requests and the longest time without an answer, t0..t1"""
+        s = [x for x in self.samples if t0 <= x[0] <= t1]
+        failed = sum(1 for x in s if not x[1])
+        gap, last = 0.0, t0
+        for t, ok, _ in s:
+            if ok:
+                gap, last = max(gap, t - last), t
+        return failed, max(gap, t1 - last), len(s)
+
+    def uptime(self, t0, t1):
+        return [x[2] for x in self.samples if t0 <= x[0] <= t1 and x[1]]
+
+    def answered(self, since, limit):
+        """Waits up to limit seconds for an answer after since; the
+        uptime it gave, or None."""
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            up = self.uptime(since, time.monotonic())
+            if up:
+                return up[0]
+            time.sleep(0.2)
+        return None
+
+
+def key_folder():
+    """A tree holding lab/lab.key, made by scripts/lab-key."""
+    tree = tempfile.mkdtemp(prefix="xenlive-lab-")
+    out = subprocess.run([os.path.join(TOP, "scripts/lab-key"), tree],
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError("scripts/lab-key failed: %s" % out.stderr.strip())
+    return tree
+
+
+def where(nodes, guest, deadline, expect=None):
+    """The nodes whose xl list has guest; asked again for up to 30 s while
+    it is not expect (a domain that left is torn down for a moment)."""
+    end = time.monotonic() + 30
+    while True:
+        on = []
+        for n in nodes:
+            out = n.run("xl list | grep -c '^%s ' | sed 's/^/listed-/'"
+                        % guest, deadline)
+            if re.search(r"listed-[1-9]", out):
+                on.append(n.name)
+        if expect is None or on == expect or time.monotonic() > end:
+            return on
+        time.sleep(3)
+
+
+def case_nodes(a, b, deadline, url):
+    for n in (a, b):
+        out = n.run("xenlive-lab key import %s && xenlive-lab start" % url,
+                    deadline)
+        if not re.search(r"lab node xenlive-\S+ on %s:22" % re.escape(n.addr),
+                         out):
+            return False, "%s did not become a lab node: %s" % (n.name, out)
+    # B's demo guests stop: the guest names of a lab are unique, and tiny
+    # is coming from A
+    b.run("xl shutdown -w tiny >/dev/null 2>&1; sleep 2", deadline)
+    out = a.run("xenlive-lab list", deadline)
+    rows = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 3 and re.match(r"\d+\.\d+\.\d+\.\d+$", f[1]):
+            rows[f[1]] = f
+    if b.addr not in rows or a.addr not in rows:
+        return False, "xenlive-lab list on A does not show both nodes: %s" % out
+    if "files" not in rows[b.addr][3:] or "tiny" in rows[b.addr][3:]:
+        return False, "xenlive-lab list shows B's guests wrong: %s" % out
+    return True, "both nodes took the lab key from %s; xenlive-lab list on A " \
+        "shows %s" % (url, "; ".join(" ".join(r) for r in rows.values()))
+
+
+def case_refused(a, b, deadline, keyfile, logdir):
+    stranger = os.path.join(logdir, "lab-stranger")
+    for p in (stranger, stranger + ".pub"):
+        if os.path.exists(p):
+            os.unlink(p)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                    stranger], check=True)
+    ssh = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+           "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=20",
+           "-i", stranger, "xenlab@" + b.addr]
+    for cmd in ("xenlive-lab status", "xl migrate-receive"):
+        r = subprocess.run(ssh + [cmd], capture_output=True, text=True,
+                           timeout=60, stdin=subprocess.DEVNULL)
+        if r.returncode == 0 or "Permission denied (publickey)" not in r.stderr:
+            return False, "a stranger's key ran %r on B: exit %d, %s%s" % (
+                cmd, r.returncode, r.stdout, r.stderr)
+    # with the lab key, only lab commands
+    r = subprocess.run([DROPBEAR, "dbclient", "-y", "-i", keyfile, "-l",
+                        "xenlab", a.addr, "xl destroy tiny"],
+                       capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL,
+                       env=dict(os.environ, HOME=logdir))
+    if r.returncode == 0 or "refused: not a lab command" not in r.stderr:
+        return False, "the lab key ran xl destroy on A: exit %d, %s" % (
+            r.returncode, r.stderr)
+    if where([a], "tiny", deadline, ["A"]) != ["A"]:
+        return False, "tiny is gone from A after the refused xl destroy"
+    out = a.run("grep -c 'refused: xl destroy tiny' /var/log/xenlive-lab.log"
+                " | sed 's/^/logged-/'", deadline)
+    if not re.search(r"logged-[1-9]", out):
+        return False, "A did not log the refused command"
+    return True, "a stranger's key: Permission denied (publickey) for " \
+        "xenlive-lab status and xl migrate-receive; the lab key: xl destroy " \
+        "refused and logged, tiny still runs"
+
+
+def migrate(src, dst, nodes, poller, deadline):
+    """src migrates tiny to dst; (ok, why, seconds, failed, gap, samples)"""
+    t0 = time.monotonic()
+    up0 = poller.uptime(t0 - 5, t0)
+    out = src.run("xenlive-lab migrate tiny %s; echo migrate-rc-$?"
+                  % dst.addr, deadline)
+    t1 = time.monotonic()
+    # the page answers again from the new node (under TCG, give it a minute)
+    up1 = poller.answered(t1, 60)
+    failed, gap, n = poller.window(t0, time.monotonic())
+    if "migrate-rc-0\n" not in out:
+        return False, "xenlive-lab migrate tiny %s -> %s failed: %s" % (
+            src.name, dst.name, out), 0, failed, gap, n
+    on = where(nodes, "tiny", deadline, [dst.name])
+    if on != [dst.name]:
+        return False, "after migrating to %s, tiny runs on %s" % (
+            dst.name, on or "no node"), 0, failed, gap, n
+    if not up0 or up1 is None:
+        return False, "tiny's page did not answer before the move or within " \
+            "60 s after it (%d answers before)" % len(up0), 0, failed, gap, n
+    if up1 < up0[-1]:
+        return False, "tiny's uptime went from %d s to %d s: it restarted" % (
+            up0[-1], up1), 0, failed, gap, n
+    return True, "", t1 - t0, failed, gap, n
+
+
+def case_migrate(a, b, deadline, addr):
+    poller = Poller("http://%s/" % addr)
+    poller.start()
+    try:
+        time.sleep(3)
+        res = []
+        for src, dst in ((a, b), (b, a)):
+            ok, why, secs, failed, gap, n = migrate(src, dst, (a, b), poller,
+                                                    deadline)
+            if not ok:
+                return False, why
+            res.append("%s->%s in %.1fs, %d of %d requests failed, longest "
+                       "gap %.1fs" % (src.name, dst.name, secs, failed, n, gap))
+        up = poller.uptime(0, time.monotonic())
+    finally:
+        poller.stop.set()
+    return True, "tiny (%s) moved and kept its address and uptime (%d s at " \
+        "the end): %s" % (addr, up[-1], "; ".join(res))
+
+
+def case_memory(a, b, deadline):
+    """B is filled by a ballast guest until tiny no longer fits; A's
+    migration of tiny is refused before anything moves."""
+    out = b.run("xl info | awk '$1 == \"free_memory\" {print \"free-\" $3}'",
+                deadline)
+    free = int(re.search(r"free-(\d+)", out).group(1))
+    ballast = free - 64
+    out = b.run("xl create /etc/xen/tiny.cfg 'name=\"ballast\"' 'memory=%d' "
+                ">/tmp/ballast.log 2>&1; echo ballast-$?; xl info | awk "
+                "'$1 == \"free_memory\" {print \"left-\" $3}'" % ballast,
+                deadline)
+    if "ballast-0\n" not in out:
+        return False, "could not start a %d MiB ballast guest on B: see " \
+            "/tmp/ballast.log there" % ballast
+    left = int(re.search(r"left-(\d+)", out).group(1))
+    try:
+        out = a.run("xenlive-lab migrate tiny %s; echo rc-$?" % b.addr,
+                    deadline)
+    finally:
+        b.run("xl destroy ballast", deadline)
+    if not re.search(r"has \d+ MiB free, tiny needs \d+ MiB \(\+8\): "
+                     r"not migrating; tiny keeps running here", out):
+        return False, "no clear refusal for lack of memory: %s" % out
+    if "rc-111\n" not in out:
+        return False, "the refused migration did not exit 111: %s" % out
+    if where((a, b), "tiny", deadline, ["A"]) != ["A"]:
+        return False, "tiny does not run on A alone after the refusal"
+    return True, "tiny (128 MiB) to B with %d MiB free: refused, still " \
+        "running on A" % left
+
+
+def case_save(a, deadline, addr):
+    poller = Poller("http://%s/" % addr)
+    poller.start()
+    try:
+        time.sleep(3)
+        t0 = time.monotonic()
+        up0 = poller.uptime(t0 - 5, t0)
+        out = a.run("xl save tiny /tmp/tiny.save; echo saved-$?-$(xl list | "
+                    "grep -c '^tiny ')", deadline)
+        if "saved-0-0\n" not in out:
+            return False, "xl save tiny failed or left it running: %s" % out
+        out = a.run("xl restore /tmp/tiny.save; echo restored-$?; "
+                    "rm -f /tmp/tiny.save", deadline)
+        if "restored-0\n" not in out:
+            return False, "xl restore failed: %s" % out
+        up1 = poller.answered(time.monotonic(), 60)
+        failed, gap, n = poller.window(t0, time.monotonic())
+    finally:
+        poller.stop.set()
+    if not up0 or up1 is None:
+        return False, "tiny's page did not answer before the save or within " \
+            "60 s after the restore (%d answers before)" % len(up0)
+    if up1 < up0[-1]:
+        return False, "tiny's uptime went from %d s to %d s: it restarted" % (
+            up0[-1], up1)
+    return True, "xl save + xl restore in dom0's RAM: tiny answered again, " \
+        "uptime %d s -> %d s; %d of %d requests failed, longest gap %.1fs" % (
+            up0[-1], up1, failed, n, gap)
+
+
+def inner(iso, timeout, logdir, mem, cases):
+    procs = [lan(logdir, "AB")]
+    tree = key_folder()
+    srv = serve(tree)
+    keyfile = os.path.join(tree, "lab", "lab.key")
+    url = "http://%s/lab/lab.key" % SERVER
+    a = Node("A", iso, mem, logdir)
+    b = Node("B", iso, mem, logdir)
+    passed = failed = 0
+    start = time.monotonic()
+    deadline = start + timeout
+
+    def report(case, ok, why):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+            print("PASS %s (%.1fs): %s" % (case, time.monotonic() - start, why),
+                  flush=True)
+            return
+        failed += 1
+        print("FAIL %s: %s" % (case, why))
+        for n in (a, b):
+            print("---- console tail (%s) ----" % n.log)
+            print("\n".join(n.con.text().splitlines()[-25:]))
+        print("----", flush=True)
+
+    try:
+        for n in (a, b):
+            n.boot(deadline)
+        addr = guest_addresses(a.sh, deadline, ["tiny"])["tiny"]
+        for case in cases:
+            try:
+                if case == "nodes":
+                    ok, why = case_nodes(a, b, deadline, url)
+                elif case == "refused":
+                    ok, why = case_refused(a, b, deadline, keyfile, logdir)
+                elif case == "migrate":
+                    ok, why = case_migrate(a, b, deadline, addr)
+                elif case == "memory":
+                    ok, why = case_memory(a, b, deadline)
+                else:
+                    ok, why = case_save(a, deadline, addr)
+            except (TimeoutError, EOFError) as e:
+                ok, why = False, "%s after %.0fs" % (e, time.monotonic() - start)
+            report(case, ok, why)
+            if not ok and case == "nodes":
+                for rest in cases[cases.index(case) + 1:]:
+                    report(rest, False, "not run: no lab")
+                break
+    except (TimeoutError, EOFError) as e:
+        report("boot", False, "%s after %.0fs" % (e, time.monotonic() - start))
+    finally:
+        srv.shutdown()
+        for n in (a, b):
+            n.con.close()
+        for p in procs:
+            p.kill()
+    print("%d passed, %d failed" % (passed, failed))
+    return failed == 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--iso", default="iso/xenlive.iso")
+    ap.add_argument("--timeout", type=float, default=1500,
+                    help="seconds for the whole suite (default 1500)")
+    ap.add_argument("--mem", type=int, default=1536, help="MiB per machine")
+    ap.add_argument("--logdir", default="build/test")
+    ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("cases", nargs="*", default=CASES)
+    a = ap.parse_args()
+    for c in a.cases:
+        if c not in CASES:
+            ap.error("unknown case %s (cases: %s)" % (c, " ".join(CASES)))
+    a.iso = os.path.abspath(a.iso)
+    a.logdir = os.path.abspath(a.logdir)
+    if a.inner:
+        sys.exit(0 if inner(a.iso, a.timeout, a.logdir, a.mem, a.cases) else 1)
+    if not os.path.exists(a.iso):
+        sys.exit("lab: fatal: no ISO at %s (run make first)" % a.iso)
+    if not os.path.exists(DROPBEAR):
+        sys.exit("lab: fatal: no %s (run make first)" % DROPBEAR)
+    os.makedirs(a.logdir, exist_ok=True)
+    rc = subprocess.call(
+        ["unshare", "--net", "--mount", "--propagation", "private",
+         sys.executable, os.path.abspath(__file__), "--inner", "--iso", a.iso,
+         "--timeout", str(a.timeout), "--mem", str(a.mem),
+         "--logdir", a.logdir] + a.cases)
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()
