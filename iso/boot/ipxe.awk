@@ -28,6 +28,7 @@ function flush() {
 }
 function fetch(s) {
 	sub(/xenlive\.id=[^ ]*/, "& fetch=http://${next-server}/live/dom0.sfs BOOTIF=01-${netX/mac:hexhyp}", s)
+	sub(/xenlive\.lab( |$)/, "xenlive.lab=http://${next-server}/lab/lab.key ", s)
 	return s
 }
 /^LABEL / { flush(); label = $2; next }

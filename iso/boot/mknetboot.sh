@@ -33,10 +33,14 @@ cp "$DEP_xen/xen" tree/boot/xen
 # answers, as under proxy-DHCP); GRUB and iPXE know it and name it.
 cp pl/usr/lib/PXELINUX/pxelinux.0 "$bios/ldlinux.c32" "$bios/libcom32.c32" \
 	"$bios/libutil.c32" "$bios/mboot.c32" "$bios/menu.c32" tree/
+# The lab entry's xenlive.lab takes the lab key from the boot server too
+# (scripts/lab-key puts it in the tree's lab/).
 sed -e 's,\(xenlive\.id=[^ ]*\),\1 fetch=/live/dom0.sfs,' \
+	-e 's,xenlive\.lab\( \|$\),xenlive.lab=/lab/lab.key\1,' \
 	-e '1s,.*,# XenLive BIOS network boot menu (pxelinux): the ISO'"'"'s isolinux.cfg + fetch=.,' \
 	isolinux.cfg >tree/pxelinux.cfg/default
 sed -e 's,\(xenlive\.id=[^ ]*\),\1 fetch=http://${net_default_server}/live/dom0.sfs BOOTIF=01-${net_default_mac},' \
+	-e 's,xenlive\.lab\( \|$\),xenlive.lab=http://${net_default_server}/lab/lab.key\1,' \
 	-e 's,^# XenLive UEFI boot menu (GRUB)\.,# XenLive UEFI network boot menu (GRUB)., ' \
 	tree/boot/grub/grub.cfg >tree/grub/grub.cfg
 awk -f "$RECIPE_DIR/ipxe.awk" isolinux.cfg >tree/boot.ipxe

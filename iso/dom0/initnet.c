@@ -5,8 +5,8 @@
  * wait and turns each failure into one sentence for the console.
  *
  * What it leaves for dom0: /run/xenlive/net, the lease as NAME=VALUE
- * lines (iface, ip, subnet, router, siaddr, serverid), and the NIC up
- * with its address.
+ * lines (iface, ip, subnet, router, siaddr, serverid), /run/xenlive/fetch,
+ * the URL the system came from (fetch=), and the NIC up with its address.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,6 +31,7 @@
 #include "initnet.h"
 
 #define LEASE   "/run/xenlive/net"
+#define BASE    "/run/xenlive/fetch"
 #define SCRIPT  "/etc/xenlive/udhcpc.script"
 #define SUMS    "/etc/xenlive/fetch.sums"
 
@@ -470,8 +471,14 @@ static int fill(const char *base, const char *dir, char *err, size_t size)
 static int fetchall(const char *fetch, const char *dir, char *err, size_t size)
 {
 	static char base[512];
+	FILE *f;
 	if (baseurl(fetch, base, sizeof base, err, size) < 0) return -1;
 	say("fetching the live system from %s", base);
+	/* for dom0: a lab node takes a host-less xenlive.lab=/PATH from there */
+	if ((f = fopen(BASE, "w"))) {
+		fprintf(f, "%s\n", base);
+		fclose(f);
+	}
 	return fill(base, dir, err, size);
 }
 

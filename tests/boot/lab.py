@@ -21,7 +21,13 @@ with the console tails, then `N passed, N failed`.
   memory    a migration to a node without room for the guest is refused
             with a clear message and the guest keeps running
   save      `xl save` of tiny to a file in dom0's RAM, then `xl restore`:
-            the guest answers again with its uptime not reset"""
+            the guest answers again with its uptime not reset
+  disk      `files` writes a file on its writable disk on A; stopped,
+            its disk is made a DRBD resource replicated to B (`xenlive-lab
+            replicate`), it starts again on A and serves the file, then
+            moves to B, where it serves the same file at the same address
+  evacuate  B, a lab node running files, powers off: its shutdown moves
+            files to A first (its DRBD peer), where it serves the file"""
 
 import argparse
 import os
@@ -35,11 +41,12 @@ import http.server
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, Shell, guest_addresses  # noqa: E402
+from boottest import Console, Shell, guest_addresses, console_login, \
+    console_leave  # noqa: E402
 
 LAN = "192.168.77"
 SERVER = LAN + ".254"
-CASES = ["nodes", "refused", "migrate", "memory", "save"]
+CASES = ["nodes", "refused", "migrate", "memory", "save", "disk", "evacuate"]
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DROPBEAR = os.path.join(TOP, "build/out/dropbear/root/usr/sbin/dropbearmulti")
 
@@ -366,6 +373,108 @@ def case_save(a, deadline, addr):
             up0[-1], up1, failed, n, gap)
 
 
+# what case_disk wrote: guest -> (token, the guest's address)
+WRITTEN = {}
+
+
+def fetch(url, deadline, limit=60):
+    """The body of url, asked every second for up to limit s, or None."""
+    end = min(deadline, time.monotonic() + limit)
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.read().decode("utf-8", "replace")
+        except OSError:
+            time.sleep(1)
+    return None
+
+
+def case_disk(a, b, deadline):
+    g = "files"
+    log = "/var/log/xen/console/guest-%s.log" % g
+    token = "moved-%d-%d" % (os.getpid(), int(time.time()))
+    gsh = console_login(a.con, g, deadline)
+    out = gsh.run("echo %s >/srv/files/shared/moved.txt && sync && sed "
+                  "'s/^/wrote-/' /srv/files/shared/moved.txt" % token, deadline)
+    if "wrote-%s\n" % token not in out:
+        return False, "files could not write on its disk on A: %s" % out
+    a.sh = console_leave(a.con, deadline)
+    if not a.sh:
+        return False, "Ctrl-] did not return from xl console files on A"
+    for n in (a, b):
+        n.run("xl shutdown -w %s >/dev/null 2>&1" % g, deadline)
+    if where((a, b), g, deadline, []) != []:
+        return False, "files did not stop on A and B"
+    t0 = time.monotonic()
+    out = a.run("xenlive-lab replicate %s %s; echo rep-$?" % (g, b.addr),
+                deadline)
+    synced = time.monotonic() - t0
+    if "rep-0\n" not in out:
+        return False, "xenlive-lab replicate files failed: %s" % out
+    out = a.run("mv %s %s.1; xl create /etc/xen/%s.cfg >/tmp/%s.log 2>&1; "
+                "echo created-$?" % (log, log, g, g), deadline)
+    if "created-0\n" not in out:
+        return False, "xl create files on its DRBD disk failed: %s" % \
+            a.run("tail -n 5 /tmp/%s.log" % g, deadline)
+    addr = guest_addresses(a.sh, deadline, [g])[g]
+    out = a.run("grep '^guest: ' %s" % log, deadline)
+    if "guest: writable disk xvdb on /srv/files/shared\n" not in out:
+        return False, "files did not mount its DRBD disk on A: %s" % out
+    url = "http://%s/files/shared/moved.txt" % addr
+    got = fetch(url, deadline)
+    if got != token + "\n":
+        return False, "files on its DRBD disk on A serves %r, not the file " \
+            "it wrote" % got
+    t1 = time.monotonic()
+    out = a.run("xenlive-lab migrate %s %s; echo mig-$?" % (g, b.addr),
+                deadline)
+    moved = time.monotonic() - t1
+    if "mig-0\n" not in out:
+        return False, "xenlive-lab migrate files A -> B failed: %s" % out
+    if where((a, b), g, deadline, ["B"]) != ["B"]:
+        return False, "files does not run on B alone after the migration"
+    got = fetch(url, deadline)
+    if got != token + "\n":
+        return False, "files on B serves %r, not the file it wrote on A" % got
+    out = b.run("drbdadm role %s; drbdadm dstate %s" % (g, g), deadline)
+    WRITTEN[g] = (token, addr)
+    return True, "files' disk replicated A->B in %.1fs (DRBD, then %s); " \
+        "files wrote on A, moved to B in %.1fs and serves the same file " \
+        "at %s" % (synced, " ".join(out.split()[-2:]), moved, addr)
+
+
+def case_evacuate(a, b, deadline):
+    g = "files"
+    if g not in WRITTEN:
+        return False, "not run: the disk case did not pass"
+    token, addr = WRITTEN[g]
+    if where((a, b), g, deadline, ["B"]) != ["B"]:
+        return False, "files does not run on B to start with"
+    mark = len(b.con.text())
+    t0 = time.monotonic()
+    b.con.send("poweroff")
+    while True:
+        try:
+            b.con.pump(5)
+        except EOFError:
+            break
+        if time.monotonic() >= deadline:
+            return False, "B did not power off"
+    secs = time.monotonic() - t0
+    said = b.con.text()[mark:]
+    if not re.search(r"xenlive-lab: %s runs on %s now" % (g, re.escape(a.addr)),
+                     said):
+        return False, "B's shutdown did not move files to A: %s" % \
+            said.strip().splitlines()[-5:]
+    if where([a], g, deadline, ["A"]) != ["A"]:
+        return False, "files does not run on A after B's shutdown"
+    got = fetch("http://%s/files/shared/moved.txt" % addr, deadline)
+    if got != token + "\n":
+        return False, "files on A after the evacuation serves %r" % got
+    return True, "B's poweroff moved files to A first (B off after %.1fs); " \
+        "files serves its file on A at %s" % (secs, addr)
+
+
 def inner(iso, timeout, logdir, mem, cases):
     procs = [lan(logdir, "AB")]
     tree = key_folder()
@@ -406,8 +515,12 @@ def inner(iso, timeout, logdir, mem, cases):
                     ok, why = case_migrate(a, b, deadline, addr)
                 elif case == "memory":
                     ok, why = case_memory(a, b, deadline)
-                else:
+                elif case == "save":
                     ok, why = case_save(a, deadline, addr)
+                elif case == "disk":
+                    ok, why = case_disk(a, b, deadline)
+                else:
+                    ok, why = case_evacuate(a, b, deadline)
             except (TimeoutError, EOFError) as e:
                 ok, why = False, "%s after %.0fs" % (e, time.monotonic() - start)
             report(case, ok, why)
@@ -430,8 +543,8 @@ def inner(iso, timeout, logdir, mem, cases):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iso", default="iso/xenlive.iso")
-    ap.add_argument("--timeout", type=float, default=1500,
-                    help="seconds for the whole suite (default 1500)")
+    ap.add_argument("--timeout", type=float, default=2100,
+                    help="seconds for the whole suite (default 2100)")
     ap.add_argument("--mem", type=int, default=1536, help="MiB per machine")
     ap.add_argument("--logdir", default="build/test")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
