@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""The lab: two XenLive machines booted from the ISO (QEMU, software
-emulation) on one LAN, made of a bridge and tap devices in network and
-mount namespaces of the test's own (unshare), with a DHCP server (dnsmasq)
-and a web server serving a lab key made by scripts/lab-key. Cases share
-these two boots; each prints `PASS case (Ns): what` or `FAIL case: why`
-with the console tails, then `N passed, N failed`.
+"""The lab: two XenLive machines (QEMU, software emulation) on one LAN,
+made of a bridge and tap devices in network and mount namespaces of the
+test's own (unshare), where dnsmasq hands out addresses and serves TFTP,
+and a web server serves a copy of the netboot tree with a lab key made by
+scripts/lab-key. A boots from the ISO (CD); B boots by PXE from the tree,
+its menu's lab entry (xenlive.lab=/lab/lab.key). Cases share these two
+boots; each prints `PASS case (Ns): what` or `FAIL case: why` with the
+console tails, then `N passed, N failed`.
 
-  nodes     both take the lab key from the web server and become lab
-            nodes; `xenlive-lab list` on A shows B by address with its
-            guests
+  nodes     B became a lab node at boot, with the key from the boot server
+            (xenlive.lab=/lab/lab.key); A takes it with `xenlive-lab key
+            import URL` and starts; `xenlive-lab list` on A shows both
+            nodes by address with their guests
   refused   a machine without the lab key (this test's own OpenSSH
             client, with a key of its own) cannot run anything on a node,
             neither `xenlive-lab status` nor `xl migrate-receive`; with the
@@ -32,6 +35,7 @@ with the console tails, then `N passed, N failed`.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,8 +59,9 @@ def ip(*args):
     subprocess.run(["ip"] + list(args), check=True)
 
 
-def lan(logdir, nodes):
-    """br0 with SERVER, a tap per node, dnsmasq handing out addresses."""
+def lan(logdir, nodes, tree):
+    """br0 with SERVER, a tap per node, dnsmasq handing out addresses and
+    serving tree by TFTP to PXE clients."""
     ip("link", "add", "br0", "type", "bridge", "forward_delay", "0")
     ip("addr", "add", SERVER + "/24", "dev", "br0")
     ip("link", "set", "br0", "up")
@@ -69,6 +74,7 @@ def lan(logdir, nodes):
         ["dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
          "--interface=br0", "--bind-interfaces", "--log-dhcp",
          "--dhcp-range=%s.100,%s.199,255.255.255.0,1h" % (LAN, LAN),
+         "--enable-tftp", "--tftp-root=" + tree, "--dhcp-boot=pxelinux.0",
          "--dhcp-leasefile=" + os.path.join(logdir, "lab.leases")],
         stdout=log, stderr=log)
 
@@ -87,12 +93,13 @@ def serve(folder):
 
 
 def qemu(n, iso, mem):
+    """A machine on tapN; from the ISO as a CD, or by PXE when iso is None"""
     return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
             "-m", str(mem), "-smp", "1", "-display", "none",
             "-serial", "stdio", "-no-reboot",
             "-netdev", "tap,id=n0,ifname=tap%s,script=no,downscript=no" % n,
-            "-device", "e1000,netdev=n0,mac=52:54:00:77:00:%02x" % (ord(n) - 64),
-            "-cdrom", iso]
+            "-device", "e1000,netdev=n0,mac=52:54:00:77:00:%02x" % (ord(n) - 64)] + \
+        (["-cdrom", iso] if iso else ["-boot", "n"])
 
 
 class Node:
@@ -180,9 +187,20 @@ class Poller(threading.Thread):
         return None
 
 
-def key_folder():
-    """A tree holding lab/lab.key, made by scripts/lab-key."""
-    tree = tempfile.mkdtemp(prefix="xenlive-lab-")
+def boot_tree(netboot):
+    """A copy of the netboot tree with lab/lab.key made by scripts/lab-key,
+    its pxelinux menu's lab entry the default (picking entries over the
+    serial console is the boot suite's business)."""
+    tree = os.path.join(tempfile.mkdtemp(prefix="xenlive-lab-"), "netboot")
+    shutil.copytree(netboot, tree)
+    menu = os.path.join(tree, "pxelinux.cfg", "default")
+    with open(menu) as f:
+        text = f.read()
+    lab = re.sub(r"(?m)^DEFAULT \S+$", "DEFAULT lab", text)
+    if lab == text or "xenlive.lab=/lab/lab.key" not in lab:
+        raise RuntimeError("%s: no DEFAULT line or no lab entry" % menu)
+    with open(menu, "w") as f:
+        f.write(lab)
     out = subprocess.run([os.path.join(TOP, "scripts/lab-key"), tree],
                          capture_output=True, text=True)
     if out.returncode:
@@ -207,15 +225,17 @@ def where(nodes, guest, deadline, expect=None):
 
 
 def case_nodes(a, b, deadline, url):
-    for n in (a, b):
-        out = n.run("xenlive-lab key import %s && xenlive-lab start" % url,
-                    deadline)
-        if not re.search(r"lab node xenlive-\S+ on %s:22" % re.escape(n.addr),
-                         out):
-            return False, "%s did not become a lab node: %s" % (n.name, out)
+    if not re.search(r"xenlive-lab: lab key SHA256:\S+\nxenlive-lab: lab node "
+                     r"xenlive-\S+ on %s:22" % re.escape(b.addr), b.con.text()):
+        return False, "B (PXE, lab entry) did not become a lab node at boot"
+    out = a.run("xenlive-lab key import %s && xenlive-lab start" % url,
+                deadline)
+    if not re.search(r"lab node xenlive-\S+ on %s:22" % re.escape(a.addr), out):
+        return False, "A did not become a lab node: %s" % out
     # B's demo guests stop: the guest names of a lab are unique, and tiny
     # is coming from A
-    b.run("xl shutdown -w tiny >/dev/null 2>&1; sleep 2", deadline)
+    # (destroyed: a guest still booting does not answer xl shutdown yet)
+    b.run("xl destroy tiny", deadline)
     out = a.run("xenlive-lab list", deadline)
     rows = {}
     for line in out.splitlines():
@@ -223,11 +243,18 @@ def case_nodes(a, b, deadline, url):
         if len(f) >= 3 and re.match(r"\d+\.\d+\.\d+\.\d+$", f[1]):
             rows[f[1]] = f
     if b.addr not in rows or a.addr not in rows:
-        return False, "xenlive-lab list on A does not show both nodes: %s" % out
+        why = a.run("nc -z -w 2 %s 22; echo port-$?; HOME=/run/xenlive/lab "
+                    "dbclient -i /etc/xenlive/lab/lab.key -l xenlab %s "
+                    "xenlive-lab status" % (b.addr, b.addr), deadline)
+        why += b.run("ps | grep -c '[d]ropbear' | sed 's/^/dropbears-/'; "
+                     "tail -n 5 /var/log/xenlive-lab.log", deadline)
+        return False, "xenlive-lab list on A does not show both nodes: %s " \
+            "(A asks B: %s)" % (out, why)
     if "files" not in rows[b.addr][3:] or "tiny" in rows[b.addr][3:]:
         return False, "xenlive-lab list shows B's guests wrong: %s" % out
-    return True, "both nodes took the lab key from %s; xenlive-lab list on A " \
-        "shows %s" % (url, "; ".join(" ".join(r) for r in rows.values()))
+    return True, "B took the lab key from the boot server at boot (PXE, " \
+        "lab entry), A from %s; xenlive-lab list on A shows %s" % (
+            url, "; ".join(" ".join(r) for r in rows.values()))
 
 
 def case_refused(a, b, deadline, keyfile, logdir):
@@ -401,8 +428,9 @@ def case_disk(a, b, deadline):
     a.sh = console_leave(a.con, deadline)
     if not a.sh:
         return False, "Ctrl-] did not return from xl console files on A"
-    for n in (a, b):
-        n.run("xl shutdown -w %s >/dev/null 2>&1" % g, deadline)
+    # A's files shuts down cleanly; B's copy is to be replaced by A's
+    a.run("timeout 120 xl shutdown -w %s >/dev/null 2>&1" % g, deadline)
+    b.run("xl destroy %s" % g, deadline)
     if where((a, b), g, deadline, []) != []:
         return False, "files did not stop on A and B"
     t0 = time.monotonic()
@@ -475,19 +503,19 @@ def case_evacuate(a, b, deadline):
         "files serves its file on A at %s" % (secs, addr)
 
 
-def inner(iso, timeout, logdir, mem, cases):
-    procs = [lan(logdir, "AB")]
-    tree = key_folder()
+def inner(iso, netboot, timeout, logdir, mem, cases):
+    tree = boot_tree(netboot)
+    procs = [lan(logdir, "AB", tree)]
     srv = serve(tree)
     keyfile = os.path.join(tree, "lab", "lab.key")
     url = "http://%s/lab/lab.key" % SERVER
     a = Node("A", iso, mem, logdir)
-    b = Node("B", iso, mem, logdir)
+    b = Node("B", None, mem, logdir)
     passed = failed = 0
     start = time.monotonic()
     deadline = start + timeout
 
-    def report(case, ok, why):
+    def report(case, ok, why, tails=True):
         nonlocal passed, failed
         if ok:
             passed += 1
@@ -495,15 +523,17 @@ def inner(iso, timeout, logdir, mem, cases):
                   flush=True)
             return
         failed += 1
-        print("FAIL %s: %s" % (case, why))
+        print("FAIL %s: %s" % (case, why), flush=True)
+        if not tails:
+            return
         for n in (a, b):
             print("---- console tail (%s) ----" % n.log)
             print("\n".join(n.con.text().splitlines()[-25:]))
         print("----", flush=True)
 
     try:
-        for n in (a, b):
-            n.boot(deadline)
+        a.boot(deadline)
+        b.boot(deadline)
         addr = guest_addresses(a.sh, deadline, ["tiny"])["tiny"]
         for case in cases:
             try:
@@ -526,7 +556,7 @@ def inner(iso, timeout, logdir, mem, cases):
             report(case, ok, why)
             if not ok and case == "nodes":
                 for rest in cases[cases.index(case) + 1:]:
-                    report(rest, False, "not run: no lab")
+                    report(rest, False, "not run: no lab", False)
                 break
     except (TimeoutError, EOFError) as e:
         report("boot", False, "%s after %.0fs" % (e, time.monotonic() - start))
@@ -536,6 +566,7 @@ def inner(iso, timeout, logdir, mem, cases):
             n.con.close()
         for p in procs:
             p.kill()
+        shutil.rmtree(os.path.dirname(tree), ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     return failed == 0
 
@@ -543,6 +574,8 @@ def inner(iso, timeout, logdir, mem, cases):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iso", default="iso/xenlive.iso")
+    ap.add_argument("--tree", default="iso/netboot",
+                    help="the netboot tree B boots from (default iso/netboot)")
     ap.add_argument("--timeout", type=float, default=2100,
                     help="seconds for the whole suite (default 2100)")
     ap.add_argument("--mem", type=int, default=1536, help="MiB per machine")
@@ -554,17 +587,22 @@ def main():
         if c not in CASES:
             ap.error("unknown case %s (cases: %s)" % (c, " ".join(CASES)))
     a.iso = os.path.abspath(a.iso)
+    a.tree = os.path.abspath(a.tree)
     a.logdir = os.path.abspath(a.logdir)
     if a.inner:
-        sys.exit(0 if inner(a.iso, a.timeout, a.logdir, a.mem, a.cases) else 1)
+        sys.exit(0 if inner(a.iso, a.tree, a.timeout, a.logdir, a.mem,
+                            a.cases) else 1)
     if not os.path.exists(a.iso):
         sys.exit("lab: fatal: no ISO at %s (run make first)" % a.iso)
+    if not os.path.exists(os.path.join(a.tree, "pxelinux.0")):
+        sys.exit("lab: fatal: no netboot tree at %s (run make first)" % a.tree)
     if not os.path.exists(DROPBEAR):
         sys.exit("lab: fatal: no %s (run make first)" % DROPBEAR)
     os.makedirs(a.logdir, exist_ok=True)
     rc = subprocess.call(
         ["unshare", "--net", "--mount", "--propagation", "private",
          sys.executable, os.path.abspath(__file__), "--inner", "--iso", a.iso,
+         "--tree", a.tree,
          "--timeout", str(a.timeout), "--mem", str(a.mem),
          "--logdir", a.logdir] + a.cases)
     sys.exit(rc)
