@@ -13,9 +13,16 @@ ko() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 [ -f "$sfs" ] || { echo "FAIL setup: no $sfs (run make first)"; echo "0 passed, 1 failed"; exit 1; }
 t=$(mktemp -d)
-# the ssh test's server and network namespace holder are ours: stop them by id
-ns='' srv=''
-trap 'for p in $srv $ns; do kill "$p" 2>/dev/null; done; rm -rf "$t"' EXIT
+# ours to undo at exit, whatever check ran last: the ssh test's server and
+# network namespace holder (stopped by id; a holder left running keeps the
+# suite's output pipe open for minutes), the DRBD test's loop device
+ns='' srv='' drbd_loop=''
+cleanup() {
+	for p in $srv $ns; do kill "$p" 2>/dev/null; done
+	[ -z "$drbd_loop" ] || losetup -d "$drbd_loop"
+	rm -rf "$t"
+}
+trap cleanup EXIT
 unsquashfs -q -n -d "$t/root" "$sfs" >/dev/null || { echo "FAIL setup: unsquashfs"; echo "0 passed, 1 failed"; exit 1; }
 r=$t/root
 
@@ -99,7 +106,6 @@ fi
 # /etc/drbd.conf and its drbd.d/*.res, take the `on` section of this host
 # (uname -n) and write 8.4 metadata on a block device (a loop device).
 in_root() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$r" "$@"; }
-drbd_loop=
 if [ "$(id -u)" -ne 0 ]; then
 	ko drbd-dispatch "needs root (chroot, losetup)"
 elif [ -z "$drbd_ver" ]; then
@@ -107,7 +113,6 @@ elif [ -z "$drbd_ver" ]; then
 elif ! truncate -s 64M "$t/t0.img" || ! drbd_loop=$(losetup -f --show "$t/t0.img"); then
 	ko drbd-dispatch "no loop device for $t/t0.img"
 else
-	trap 'losetup -d "$drbd_loop"; rm -rf "$t"' EXIT
 	echo "version: $drbd_ver (api:1/proto:86-101)" >"$r/proc/drbd"
 	code=$(echo "$drbd_ver" | awk -F. '{ printf "0x%02x%02x%02x", $1, $2, $3 }')
 	out=$(in_root drbdadm --version 2>&1)
