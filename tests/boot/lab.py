@@ -27,7 +27,8 @@ console tails, then `N passed, N failed`.
             the guest answers again with its uptime not reset
   disk      `files` writes a file on its writable disk on A; stopped,
             its disk is made a DRBD resource replicated to B (`xenlive-lab
-            replicate`), it starts again on A and serves the file, then
+            replicate`), it starts again on A and serves the file (a second
+            guest on the DRBD disk is refused), then
             moves to B, where it serves the same file at the same address
   evacuate  B, a lab node running files, powers off: its shutdown moves
             files to A first (its DRBD peer), where it serves the file"""
@@ -453,6 +454,15 @@ def case_disk(a, b, deadline):
     if got != token + "\n":
         return False, "files on its DRBD disk on A serves %r, not the file " \
             "it wrote" % got
+    # a DRBD disk is one guest's too: a second one on it is refused
+    out = a.run("xl create /etc/xen/%s.cfg 'name=\"%s2\"' >/tmp/dup.log 2>&1;"
+                " echo dup-$?-$(xl list | grep -c '^%s2 '); grep -o 'disk %s "
+                "is in use by domain %s ' /tmp/dup.log" % (g, g, g, g, g),
+                deadline)
+    if not re.search(r"dup-[1-9]\d*-0\n", out) or \
+            "disk %s is in use by domain %s \n" % (g, g) not in out:
+        return False, "a second guest on files' DRBD disk was not refused " \
+            "with the reason: %s" % out
     t1 = time.monotonic()
     out = a.run("xenlive-lab migrate %s %s; echo mig-$?" % (g, b.addr),
                 deadline)
