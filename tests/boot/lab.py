@@ -30,8 +30,14 @@ console tails, then `N passed, N failed`.
             replicate`), it starts again on A and serves the file (a second
             guest on the DRBD disk is refused), then
             moves to B, where it serves the same file at the same address
+  peer      files runs on B when its DRBD peer A drops off the LAN: it
+            goes on writing on B; A back, the resource resyncs by itself
   evacuate  B, a lab node running files, powers off: its shutdown moves
-            files to A first (its DRBD peer), where it serves the file"""
+            files to A first (its DRBD peer), where it serves both files
+            (the one written while A was away too)
+  dies      B boots again; while A migrates tiny to it, B's QEMU is
+            killed: tiny goes on running on A (uptime not reset) and
+            xenlive-lab migrate says so"""
 
 import argparse
 import os
@@ -51,8 +57,10 @@ from boottest import Console, Shell, guest_addresses, console_login, \
 
 LAN = "192.168.77"
 SERVER = LAN + ".254"
-CASES = ["nodes", "refused", "migrate", "memory", "save", "disk", "evacuate"]
+CASES = ["nodes", "refused", "migrate", "memory", "save", "disk", "peer",
+         "evacuate", "dies"]
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LOGDIR = "build/test"  # set by inner()
 DROPBEAR = os.path.join(TOP, "build/out/dropbear/root/usr/sbin/dropbearmulti")
 
 
@@ -95,7 +103,7 @@ def serve(folder):
 
 def qemu(n, iso, mem):
     """A machine on tapN; from the ISO as a CD, or by PXE when iso is None"""
-    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
+    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64,+npt",
             "-m", str(mem), "-smp", "1", "-display", "none",
             "-serial", "stdio", "-no-reboot",
             "-netdev", "tap,id=n0,ifname=tap%s,script=no,downscript=no" % n,
@@ -108,10 +116,20 @@ class Node:
 
     def __init__(self, name, iso, mem, logdir):
         self.name = name
+        self.argv = qemu(name, iso, mem)
+        self.logdir = logdir
         self.log = os.path.join(logdir, "lab-%s.log" % name)
-        self.con = Console(qemu(name, iso, mem), self.log)
+        self.con = Console(self.argv, self.log)
         self.sh = None
         self.addr = None
+
+    def power_on_again(self):
+        """The machine starts again (after it powered off or was killed);
+        its console goes to lab-NAME-again.log."""
+        self.con.close()
+        self.log = os.path.join(self.logdir, "lab-%s-again.log" % self.name)
+        self.con = Console(self.argv, self.log)
+        self.sh = None
 
     def boot(self, deadline):
         """dom0 ready, xenbr0 on the LAN by DHCP, the demo guests started."""
@@ -301,6 +319,10 @@ def migrate(src, dst, nodes, poller, deadline):
     out = src.run("xenlive-lab migrate tiny %s; echo migrate-rc-$?"
                   % dst.addr, deadline)
     t1 = time.monotonic()
+    # xenlive-lab's timed progress lines, for whoever studies the times
+    with open(os.path.join(LOGDIR, "lab-migrate-%s-%s.txt" % (
+            src.name, dst.name)), "w") as f:
+        f.write(out)
     # the page answers again from the new node (under TCG, give it a minute)
     up1 = poller.answered(t1, 60)
     failed, gap, n = poller.window(t0, time.monotonic())
@@ -481,6 +503,62 @@ def case_disk(a, b, deadline):
         "at %s" % (synced, " ".join(out.split()[-2:]), moved, addr)
 
 
+def drbd_state(node, res, deadline):
+    out = node.run("echo drbd-$(drbdadm cstate %s)-$(drbdadm dstate %s)-"
+                   % (res, res), deadline)
+    m = re.search(r"drbd-(\S*)-(\S*)-\n", out)
+    return (m.group(1), m.group(2)) if m else ("?", "?")
+
+
+def case_peer(a, b, deadline):
+    """files runs on B, its DRBD peer A drops off the LAN: files goes on
+    writing on B alone; A is back: the resource resyncs, A UpToDate (the
+    evacuate case then reads on A what was written meanwhile)."""
+    g = "files"
+    if g not in WRITTEN:
+        return False, "not run: the disk case did not pass"
+    _, addr = WRITTEN[g]
+    token = "outage-%d-%d" % (os.getpid(), int(time.time()))
+    ip("link", "set", "tapA", "down")
+    try:
+        end = time.monotonic() + 90
+        while drbd_state(b, g, deadline)[0] == "Connected":
+            if time.monotonic() > end:
+                return False, "B's DRBD resource still Connected 90 s " \
+                    "after A left the LAN"
+            time.sleep(3)
+        lost = drbd_state(b, g, deadline)
+        gsh = console_login(b.con, g, deadline)
+        out = gsh.run("echo %s >/srv/files/shared/outage.txt && sync && sed "
+                      "'s/^/wrote-/' /srv/files/shared/outage.txt" % token,
+                      deadline)
+        b.sh = console_leave(b.con, deadline)
+        if "wrote-%s\n" % token not in out:
+            return False, "files on B could not write with its DRBD peer " \
+                "gone: %s" % out
+        if not b.sh:
+            return False, "Ctrl-] did not return from xl console files on B"
+        got = fetch("http://%s/files/shared/outage.txt" % addr, deadline)
+        if got != token + "\n":
+            return False, "files on B, its peer gone, serves %r" % got
+    finally:
+        ip("link", "set", "tapA", "up")
+    t0 = time.monotonic()
+    end = t0 + 180
+    while True:
+        now = drbd_state(b, g, deadline)
+        if now == ("Connected", "UpToDate/UpToDate"):
+            break
+        if time.monotonic() > end:
+            return False, "B's DRBD resource is %s/%s 180 s after A came " \
+                "back (not resynced)" % now
+        time.sleep(3)
+    WRITTEN["outage"] = token
+    return True, "A off the LAN: B's DRBD resource went %s %s, files went " \
+        "on writing on B; A back: Connected UpToDate/UpToDate after %.1fs" % (
+            lost[0], lost[1], time.monotonic() - t0)
+
+
 def case_evacuate(a, b, deadline):
     g = "files"
     if g not in WRITTEN:
@@ -509,11 +587,78 @@ def case_evacuate(a, b, deadline):
     got = fetch("http://%s/files/shared/moved.txt" % addr, deadline)
     if got != token + "\n":
         return False, "files on A after the evacuation serves %r" % got
+    if "outage" in WRITTEN:
+        # written on B while A was off the LAN (the peer case), resynced
+        got = fetch("http://%s/files/shared/outage.txt" % addr, deadline)
+        if got != WRITTEN["outage"] + "\n":
+            return False, "files on A after the evacuation serves %r for " \
+                "what it wrote on B while A was away" % got
     return True, "B's poweroff moved files to A first (B off after %.1fs); " \
         "files serves its file on A at %s" % (secs, addr)
 
 
+def case_dies(a, b, deadline, addr):
+    """B (powered off by the evacuate case) boots again; A migrates tiny to
+    B and B's QEMU is killed while the guest's memory goes over: tiny goes
+    on running on A, uptime not reset, and xenlive-lab migrate says so."""
+    b.power_on_again()
+    b.boot(deadline)
+    b.run("xl destroy tiny", deadline)  # B's own; tiny is coming from A
+    if where([a], "tiny", deadline, ["A"]) != ["A"]:
+        return False, "tiny does not run on A to start with"
+    poller = Poller("http://%s/" % addr)
+    poller.start()
+    mark = len(a.con.text())
+    killed = []
+
+    def killer():
+        # the receiver's first words of the memory stream, relayed by A
+        end = time.monotonic() + 300
+        while time.monotonic() < end:
+            if "xc: info: Restoring domain" in a.con.text()[mark:]:
+                time.sleep(1)
+                b.con.proc.kill()
+                killed.append(time.monotonic())
+                return
+            time.sleep(0.2)
+    try:
+        time.sleep(3)
+        up0 = poller.uptime(0, time.monotonic())
+        k = threading.Thread(target=killer, daemon=True)
+        k.start()
+        t0 = time.monotonic()
+        out = a.run("xenlive-lab migrate tiny %s; echo migrate-rc-$?" % b.addr,
+                    deadline)
+        secs = time.monotonic() - t0
+        k.join(1)
+        up1 = poller.answered(time.monotonic(), 60)
+    finally:
+        poller.stop.set()
+    if not killed:
+        return False, "the migration did not start (no 'Restoring domain' " \
+            "from B): %s" % out
+    if "migrate-rc-0\n" in out:
+        return False, "xenlive-lab migrate succeeded though B was killed: %s" \
+            % out
+    if "tiny still runs here" not in out:
+        return False, "xenlive-lab migrate did not say that tiny still runs " \
+            "on A: %s" % out
+    if where([a], "tiny", deadline, ["A"]) != ["A"]:
+        return False, "tiny no longer runs on A after B died"
+    if not up0 or up1 is None:
+        return False, "tiny's page did not answer again within 60 s"
+    if up1 < up0[-1]:
+        return False, "tiny's uptime went from %d s to %d s: it restarted" % (
+            up0[-1], up1)
+    said = [ln for ln in out.splitlines() if ln.startswith("xenlive-lab:")]
+    return True, "B killed %.1fs into the migration; xenlive-lab migrate " \
+        "gave up after %.1fs: %r; tiny runs on A, uptime %d s -> %d s" % (
+            killed[0] - t0, secs, said[-1] if said else "", up0[-1], up1)
+
+
 def inner(iso, netboot, timeout, logdir, mem, cases):
+    global LOGDIR
+    LOGDIR = logdir
     tree = boot_tree(netboot)
     procs = [lan(logdir, "AB", tree)]
     srv = serve(tree)
@@ -559,8 +704,12 @@ def inner(iso, netboot, timeout, logdir, mem, cases):
                     ok, why = case_save(a, deadline, addr)
                 elif case == "disk":
                     ok, why = case_disk(a, b, deadline)
-                else:
+                elif case == "peer":
+                    ok, why = case_peer(a, b, deadline)
+                elif case == "evacuate":
                     ok, why = case_evacuate(a, b, deadline)
+                else:
+                    ok, why = case_dies(a, b, deadline, addr)
             except (TimeoutError, EOFError) as e:
                 ok, why = False, "%s after %.0fs" % (e, time.monotonic() - start)
             report(case, ok, why)
