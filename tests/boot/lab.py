@@ -12,6 +12,14 @@ console tails, then `N passed, N failed`.
             (xenlive.lab=/lab/lab.key); A takes it with `xenlive-lab key
             import URL` and starts; `xenlive-lab list` on A shows both
             nodes by address with their guests
+  join      B, its lab stopped and its key moved away, joins A by hand:
+            `xenlive-lab join A` while A's admin answers n to `xenlive-lab
+            invite` fails with the refusal and leaves no key; answered y on
+            both sides, B gets A's key (same fingerprint, checked against
+            the host key B confirmed) and starts again. A join key of this
+            test's own, accepted by an invite, cannot run `xenlive-lab
+            status`, fetches the lab key once and then no more; the lab
+            key cannot fetch it
   refused   a machine without the lab key (this test's own OpenSSH
             client, with a key of its own) cannot run anything on a node,
             neither `xenlive-lab status` nor `xl migrate-receive`; with the
@@ -49,6 +57,7 @@ import tempfile
 import threading
 import time
 import http.server
+import socket
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -57,8 +66,8 @@ from boottest import Console, Shell, guest_addresses, console_login, \
 
 LAN = "192.168.77"
 SERVER = LAN + ".254"
-CASES = ["nodes", "refused", "migrate", "memory", "save", "disk", "peer",
-         "evacuate", "dies"]
+CASES = ["nodes", "join", "refused", "migrate", "memory", "save", "disk",
+         "peer", "evacuate", "dies"]
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LOGDIR = "build/test"  # set by inner()
 DROPBEAR = os.path.join(TOP, "build/out/dropbear/root/usr/sbin/dropbearmulti")
@@ -274,6 +283,134 @@ def case_nodes(a, b, deadline, url):
     return True, "B took the lab key from the boot server at boot (PXE, " \
         "lab entry), A from %s; xenlive-lab list on A shows %s" % (
             url, "; ".join(" ".join(r) for r in rows.values()))
+
+
+def logged(node, path, pattern, deadline, limit=30):
+    """path on node, read until it matches pattern (limit s): the match
+    or None, and the text"""
+    end = min(deadline, time.monotonic() + limit)
+    while True:
+        out = node.run("cat %s" % path, deadline)
+        m = re.search(pattern, out)
+        if m or time.monotonic() >= end:
+            return m, out
+        time.sleep(2)
+
+
+def join_request(addr, line, limit=60):
+    """line sent to addr:2223 as `xenlive-lab join` does; the answer"""
+    end = time.monotonic() + limit
+    while True:
+        try:
+            s = socket.create_connection((addr, 2223), timeout=5)
+            break
+        except OSError:
+            if time.monotonic() >= end:
+                raise
+            time.sleep(1)
+    with s:
+        s.sendall(line.encode() + b"\n")
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(limit)
+        got = b""
+        while True:
+            part = s.recv(4096)
+            if not part:
+                return got.decode("utf-8", "replace")
+            got += part
+
+
+def case_join(a, b, deadline, keyfile, logdir):
+    out = a.run("xenlive-lab key show", deadline)
+    m = re.search(r"(SHA256:\S+) /etc/xenlive/lab/lab.key", out)
+    if not m:
+        return False, "A shows no lab key: %s" % out
+    afp = m.group(1)
+    b.run("xenlive-lab stop; mv /etc/xenlive/lab/lab.key /tmp/lab.key.before",
+          deadline)
+    # A's admin says no
+    a.run("(echo n | xenlive-lab invite 120 >/tmp/invite-n.log 2>&1 &)",
+          deadline)
+    out = b.run("echo y | xenlive-lab join %s; echo join-rc-$?; ls -A "
+                "/etc/xenlive/lab | sed 's/^/left-/'" % a.addr, deadline)
+    if "lab key is %s;" % afp not in out:
+        return False, "join on B did not show A's lab key %s: %s" % (afp, out)
+    if "admin refused this node: nothing changed" not in out or \
+            "join-rc-111\n" not in out or re.search(r"(?m)^left-", out):
+        return False, "join on B, refused by A, did not fail cleanly: %s" % out
+    m, inv = logged(a, "/tmp/invite-n.log", r"refused %s " % re.escape(b.addr),
+                    deadline)
+    if not m:
+        return False, "A's invite did not say it refused B: %s" % inv
+    # both say yes
+    a.run("(echo y | xenlive-lab invite 120 >/tmp/invite-y.log 2>&1 &)",
+          deadline)
+    t0 = time.monotonic()
+    out = b.run("echo y | xenlive-lab join %s; echo join-rc-$?" % a.addr,
+                deadline)
+    secs = time.monotonic() - t0
+    jm = re.search(r"this node's join key is (SHA256:\S+)", out)
+    if "join-rc-0\n" not in out or not jm:
+        return False, "join on B, accepted by A, failed: %s" % out
+    m, inv = logged(a, "/tmp/invite-y.log", r"gave the lab key to %s " %
+                    re.escape(b.addr), deadline)
+    if not m:
+        return False, "A's invite did not say it gave B the key: %s" % inv
+    if "key %s (compare" % jm.group(1) not in inv:
+        return False, "A's invite showed another join key than B's %s: %s" % (
+            jm.group(1), inv)
+    out = b.run("xenlive-lab key show; xenlive-lab start", deadline)
+    if "%s /etc/xenlive/lab/lab.key" % afp not in out:
+        return False, "B's key after the join is not A's %s: %s" % (afp, out)
+    if not re.search(r"lab node xenlive-\S+ on %s:22" % re.escape(b.addr), out):
+        return False, "B did not start as a lab node after the join: %s" % out
+    # a join key of the test's own: lab-shell gives it the key once and
+    # nothing else
+    jk = os.path.join(logdir, "lab-joinkey")
+    if os.path.exists(jk):
+        os.unlink(jk)
+    r = subprocess.run([DROPBEAR, "dropbearkey", "-t", "ed25519", "-f", jk],
+                       capture_output=True, text=True, check=True)
+    pub = re.search(r"(?m)^(ssh-ed25519 \S+)", r.stdout).group(1)
+    a.run("(echo y | xenlive-lab invite 120 >/tmp/invite-t.log 2>&1 &)",
+          deadline)
+    ans = join_request(a.addr, pub + " join@labtest")
+    if ans != "accepted\n":
+        return False, "A's invite answered %r to the test's join request" % ans
+
+    def dbclient(key, cmd):
+        return subprocess.run([DROPBEAR, "dbclient", "-y", "-i", key, "-l",
+                               "xenlab", a.addr, cmd], capture_output=True,
+                              timeout=60, stdin=subprocess.DEVNULL,
+                              env=dict(os.environ, HOME=logdir))
+    r = dbclient(jk, "xenlive-lab status")
+    if r.returncode == 0 or b"refused: not a lab command" not in r.stderr:
+        return False, "the join key ran xenlive-lab status on A: exit %d, " \
+            "%r" % (r.returncode, r.stdout + r.stderr)
+    r = dbclient(keyfile, "xenlive-lab give-key")
+    if r.returncode == 0 or r.stdout:
+        return False, "the lab key ran give-key on A: exit %d, %r" % (
+            r.returncode, r.stderr)
+    with open(keyfile, "rb") as f:
+        labkey = f.read()
+    r = dbclient(jk, "xenlive-lab give-key")
+    if r.returncode or r.stdout != labkey:
+        return False, "the accepted join key did not get the lab key: exit " \
+            "%d, %d bytes, %r" % (r.returncode, len(r.stdout), r.stderr)
+    r = dbclient(jk, "xenlive-lab give-key")
+    if r.returncode == 0 or r.stdout:
+        return False, "the join key fetched the lab key twice: exit %d, %r" \
+            % (r.returncode, r.stderr)
+    m, inv = logged(a, "/tmp/invite-t.log", r"gave the lab key to", deadline)
+    if not m:
+        return False, "A's invite did not say it gave the test the key: %s" \
+            % inv
+    return True, "refused by A's admin, B's join failed and left no key; " \
+        "accepted, B joined in %.1fs (join key %s shown on both sides, lab " \
+        "key %s) and started again; the test's join key: status refused, " \
+        "the key once, then %s; the lab key: give-key refused" % (
+            secs, jm.group(1), afp,
+            r.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
 
 
 def case_refused(a, b, deadline, keyfile, logdir):
@@ -694,6 +831,8 @@ def inner(iso, netboot, timeout, logdir, mem, cases):
             try:
                 if case == "nodes":
                     ok, why = case_nodes(a, b, deadline, url)
+                elif case == "join":
+                    ok, why = case_join(a, b, deadline, keyfile, logdir)
                 elif case == "refused":
                     ok, why = case_refused(a, b, deadline, keyfile, logdir)
                 elif case == "migrate":
