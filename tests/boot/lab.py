@@ -731,7 +731,9 @@ def case_evacuate(a, b, deadline):
             return False, "files on A after the evacuation serves %r for " \
                 "what it wrote on B while A was away" % got
     return True, "B's poweroff moved files to A first (B off after %.1fs); " \
-        "files serves its file on A at %s" % (secs, addr)
+        "files serves on A at %s its file%s" % (
+            secs, addr, " and the one written while A was off the LAN"
+            if "outage" in WRITTEN else "")
 
 
 def case_dies(a, b, deadline, addr):
