@@ -113,8 +113,7 @@ def serve(folder):
 def qemu(n, iso, mem):
     """A machine on tapN; from the ISO as a CD, or by PXE when iso is None.
     +npt: nested paging emulated, so Xen runs the PVH guests with HAP, as
-    on real hardware, instead of shadow page tables (their log-dirty mode,
-    which live migration uses, is far slower under emulation)."""
+    on real hardware, instead of with shadow page tables."""
     return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64,+npt",
             "-m", str(mem), "-smp", "1", "-display", "none",
             "-serial", "stdio", "-no-reboot",
