@@ -12,6 +12,7 @@ cp -R "$DEP_iptables/root/." root/
 cp -R "$DEP_disk_tools/root/." root/
 cp -R "$DEP_dropbear/root/." root/
 cp -R "$DEP_drbd_utils/root/." root/
+cp -R "$DEP_lab_stream/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/
