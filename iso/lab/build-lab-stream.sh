@@ -1,7 +1,7 @@
 #!/bin/sh
 # lab-stream for dom0 (LZ4 around the live-migration stream, lab-stream.c),
 # with LZ4's one-file block compressor (lib/lz4.c) from Debian's lz4 source
-# package, built with musl and linked statically: 60 KiB, no library.
+# package, built with musl and linked statically: about 100 KiB, no library.
 # Output: $OUT/root/usr/lib/xenlive/lab-stream.
 set -eu
 prog=build-lab-stream
