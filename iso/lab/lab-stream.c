@@ -47,9 +47,9 @@ static void fatal(const char *what)
 	exit(111);
 }
 
-/* readfull: fills buf with n bytes; 0 at end of input before any, n on
- * success; a stream cut inside a frame is fatal */
-static size_t readfull(int fd, char *buf, size_t n)
+/* readsome: up to n bytes into buf, fewer only at the end of input; how
+ * many */
+static size_t readsome(int fd, char *buf, size_t n)
 {
 	size_t got = 0;
 
@@ -59,13 +59,22 @@ static size_t readfull(int fd, char *buf, size_t n)
 			continue;
 		if (r < 0)
 			fatal("unable to read the stream");
-		if (r == 0) {
-			if (got == 0)
-				return 0;
-			errno = 0;
-			fatal("the stream ends inside a frame");
-		}
+		if (r == 0)
+			break;
 		got += (size_t)r;
+	}
+	return got;
+}
+
+/* readfull: fills buf with n bytes; 0 at end of input before any, n on
+ * success; a stream cut inside a frame is fatal */
+static size_t readfull(int fd, char *buf, size_t n)
+{
+	size_t got = readsome(fd, buf, n);
+
+	if (got != 0 && got != n) {
+		errno = 0;
+		fatal("the stream ends inside a frame");
 	}
 	return got;
 }
@@ -155,12 +164,11 @@ static void unpack(int out)
 {
 	static char in[LZ4_COMPRESSBOUND(BLOCK)], data[BLOCK];
 	char h[4];
+	size_t got = readsome(0, h, sizeof(h));
 
-	if (readfull(0, h, sizeof(h)) == 0)
-		return;
-	if (memcmp(h, MAGIC, sizeof(h)) != 0) {
+	if (got < sizeof(h) || memcmp(h, MAGIC, sizeof(h)) != 0) {
 		/* not packed: pass it through */
-		writefull(out, h, sizeof(h));
+		writefull(out, h, got);
 		for (;;) {
 			ssize_t n = read(0, data, sizeof(data));
 			if (n < 0 && errno == EINTR)
