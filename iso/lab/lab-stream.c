@@ -47,22 +47,26 @@ static void fatal(const char *what)
 	exit(111);
 }
 
+/* readchunk: what one read() gives, at most n bytes; 0 at end of input */
+static size_t readchunk(int fd, char *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(fd, buf, n);
+		if (r >= 0)
+			return (size_t)r;
+		if (errno != EINTR)
+			fatal("unable to read standard input");
+	}
+}
+
 /* readsome: up to n bytes into buf, fewer only at the end of input; how
  * many */
 static size_t readsome(int fd, char *buf, size_t n)
 {
-	size_t got = 0;
+	size_t got = 0, r;
 
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			fatal("unable to read the stream");
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	while (got < n && (r = readchunk(fd, buf + got, n - got)) != 0)
+		got += r;
 	return got;
 }
 
@@ -140,22 +144,18 @@ static void pack(int out)
 
 	writefull(out, MAGIC, sizeof(MAGIC));
 	for (;;) {
-		ssize_t n = read(0, in, sizeof(in));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			fatal("unable to read standard input");
+		size_t n = readchunk(0, in, sizeof(in));
 		if (n == 0)
 			return;
 		int c = LZ4_compress_default(in, frame + 4, (int)n,
 					     LZ4_COMPRESSBOUND(BLOCK));
-		if (c > 0 && c < n) {
+		if (c > 0 && (size_t)c < n) {
 			header(frame, (uint32_t)c);
 			writefull(out, frame, 4 + (size_t)c);
 		} else {
 			header(frame, (uint32_t)n | STORED);
 			writefull(out, frame, 4);
-			writefull(out, in, (size_t)n);
+			writefull(out, in, n);
 		}
 	}
 }
@@ -169,16 +169,9 @@ static void unpack(int out)
 	if (got < sizeof(h) || memcmp(h, MAGIC, sizeof(h)) != 0) {
 		/* not packed: pass it through */
 		writefull(out, h, got);
-		for (;;) {
-			ssize_t n = read(0, data, sizeof(data));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				fatal("unable to read standard input");
-			if (n == 0)
-				return;
-			writefull(out, data, (size_t)n);
-		}
+		while ((got = readchunk(0, data, sizeof(data))) != 0)
+			writefull(out, data, got);
+		return;
 	}
 	while (readfull(0, h, sizeof(h)) != 0) {
 		uint32_t v = unheader(h), len = v & ~STORED;
