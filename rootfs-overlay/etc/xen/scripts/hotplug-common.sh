@@ -3,9 +3,14 @@
 # XENBUS_PATH (relative to /local/domain/0) in the environment; the backend
 # driver waits for the script's keys, and a failure is reported to xl through
 # hotplug-error and hotplug-status=error.
+# A migrated guest waits, paused, for its devices' scripts on the target
+# node, and each program a script starts costs tens of milliseconds under
+# emulation: what shell builtins can do, they do (times from /proc/uptime,
+# files read with `read`, the backend's keys and every vbd's read by one
+# xenstore-ls each).
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
-mkdir -p /var/log/xen
+[ -d /var/log/xen ] || mkdir -p /var/log/xen
 exec 2>>/var/log/xen/xen-hotplug.log
 
 command=$1
@@ -13,7 +18,12 @@ for arg; do
 	case $arg in type_if=*) type_if=${arg#type_if=} ;; esac
 done
 
-log() { echo "$(date '+%F %T') ${0##*/} $command $XENBUS_PATH: $*" >&2; }
+# log MESSAGE: a line of xen-hotplug.log, stamped with the seconds since
+# boot, as the kernel's log is
+log() {
+	read -r log_t _ </proc/uptime
+	echo "[$log_t] ${0##*/} $command $XENBUS_PATH: $*" >&2
+}
 
 fatal() {
 	xenstore-write "$XENBUS_PATH/hotplug-error" "$*" \
@@ -22,13 +32,44 @@ fatal() {
 	exit 1
 }
 
-# xs_read KEY [DEFAULT]: a key of this backend, DEFAULT if it is missing
-xs_read() { xenstore-read "$XENBUS_PATH/$1" 2>/dev/null || echo "$2"; }
+# xs_find VAR PATH [DEFAULT] <LISTING: VAR set to the value of PATH in
+# LISTING (`xenstore-ls -f` lines: PATH = "VALUE"), DEFAULT if it has none
+xs_find() {
+	xs_v=$3
+	while read -r xs_p xs_eq xs_rest; do
+		[ "$xs_p" = "$2" ] && [ "$xs_eq" = "=" ] || continue
+		xs_v=${xs_rest#\"}
+		xs_v=${xs_v%\"}
+		break
+	done
+	eval "$1=\$xs_v"
+}
 
-# xs_write KEY VALUE: set a key of this backend, or fail the hotplug
+# xs_get VAR KEY [DEFAULT]: VAR set to KEY of this backend, DEFAULT if it
+# is missing; all keys are read by the first call, so a key another
+# program writes after it is not seen
+xs_get() {
+	[ -n "${xs_all+set}" ] || xs_all=$(xenstore-ls -f "$XENBUS_PATH" 2>/dev/null)
+	xs_find "$1" "$XENBUS_PATH/$2" "$3" <<-EOF
+	$xs_all
+	EOF
+}
+
+# xs_write KEY VALUE [KEY VALUE]...: set keys of this backend, in this
+# order (one xenstore-write), or fail the hotplug
 xs_write() {
-	xenstore-write "$XENBUS_PATH/$1" "$2" ||
-		fatal "writing $1=$2 to xenstore failed"
+	xs_what=" $*" xs_i=0 xs_n=$#
+	# each argument goes round to the end, a key with the backend's path
+	while [ $xs_i -lt $xs_n ]; do
+		if [ $((xs_i % 2)) -eq 0 ]; then
+			set -- "$@" "$XENBUS_PATH/$1"
+		else
+			set -- "$@" "$1"
+		fi
+		shift
+		xs_i=$((xs_i + 1))
+	done
+	xenstore-write "$@" || fatal "writing$xs_what to xenstore failed"
 }
 
 success() { xs_write hotplug-status connected; }
@@ -50,24 +91,40 @@ ident() {
 # scripts know. Read-only sharing (the guest images) is allowed. Callers
 # hold their lock from here until the disk is attached.
 check_sharing() {
-	me=$(ident "$params")
 	mydom=${XENBUS_PATH#backend/vbd/}
 	mydom=${mydom%%/*}
-	for dom in $(xenstore-list backend/vbd 2>/dev/null); do
-		[ "$dom" = "$mydom" ] && continue
+	cs_all=$(xenstore-ls -f backend/vbd 2>/dev/null)
+	# the other domains' vbds where this one or that one writes
+	cs_cand=
+	while read -r cs_p cs_eq cs_v; do
+		[ "$cs_eq" = "=" ] || continue
+		case $cs_p in backend/vbd/*/*/mode) ;; *) continue ;; esac
+		cs_be=${cs_p%/mode}
+		cs_dom=${cs_be#backend/vbd/}
+		[ "${cs_dom%%/*}" = "$mydom" ] && continue
+		cs_v=${cs_v#\"}
+		cs_v=${cs_v%\"}
+		case $mode$cs_v in *w*) cs_cand="$cs_cand $cs_be:$cs_v" ;; esac
+	done <<-EOF
+	$cs_all
+	EOF
+	[ -n "$cs_cand" ] || return 0
+	me=$(ident "$params")
+	for cs_c in $cs_cand; do
+		cs_be=${cs_c%:*} omode=${cs_c##*:}
+		xs_find other "$cs_be/params" "" <<-EOF
+		$cs_all
+		EOF
+		[ -n "$other" ] || continue
+		[ "$other" = "$params" ] ||
+			{ [ -n "$me" ] && [ "$(ident "$other")" = "$me" ]; } || continue
+		dom=${cs_be#backend/vbd/}
+		dom=${dom%%/*}
+		# a backend whose domain is gone is no one's
 		name=$(xenstore-read "/local/domain/$dom/name" 2>/dev/null) || continue
-		for dev in $(xenstore-list "backend/vbd/$dom" 2>/dev/null); do
-			be=backend/vbd/$dom/$dev
-			other=$(xenstore-read "$be/params" 2>/dev/null) || continue
-			[ "$other" = "$params" ] ||
-				{ [ -n "$me" ] && [ "$(ident "$other")" = "$me" ]; } || continue
-			omode=$(xenstore-read "$be/mode" 2>/dev/null)
-			case $mode$omode in
-			*w*) fatal "disk $params is in use by domain $name (id $dom," \
-				"mode $omode): not attaching it (mode $mode) to a second" \
-				"domain, as two domains writing to one disk destroy it" ;;
-			esac
-		done
+		fatal "disk $params is in use by domain $name (id $dom," \
+			"mode $omode): not attaching it (mode $mode) to a second" \
+			"domain, as two domains writing to one disk destroy it"
 	done
 }
 
