@@ -28,7 +28,9 @@ console tails, then `N passed, N failed`.
   migrate   `tiny` moves A -> B and back while this test fetches its page
             every 200 ms: it runs on exactly one node after each move, its
             uptime goes on (no reboot), its address stays; the failed
-            requests and the longest gap are reported
+            requests and the longest gap are reported. Guests of one image
+            share its loop device: after each move each node has one for
+            tiny.sfs (files, on both nodes, has the same image)
   memory    a migration to a node without room for the guest is refused
             with a clear message and the guest keeps running
   save      `xl save` of tiny to a file in dom0's RAM, then `xl restore`:
@@ -170,40 +172,52 @@ class Node:
 
 
 class Poller(threading.Thread):
-    """GET url every 200 ms; keeps (time, ok, uptime seconds) samples."""
+    """GET url every 200 ms, each request in a thread of its own (one that
+    waits for an answer does not hold back the next), 1 s to answer; keeps
+    (sent, ok, uptime seconds, answered) samples."""
 
     def __init__(self, url):
         super().__init__(daemon=True)
         self.url, self.samples, self.stop = url, [], threading.Event()
+        self.lock = threading.Lock()
+
+    def get(self, t):
+        up = None
+        try:
+            with urllib.request.urlopen(self.url, timeout=1) as r:
+                page = r.read().decode("utf-8", "replace")
+            m = re.search(r"Uptime: (\d+)d (\d+):(\d+):(\d+)", page)
+            if m:
+                d, h, mi, s = (int(x) for x in m.groups())
+                up = ((d * 24 + h) * 60 + mi) * 60 + s
+        except OSError:
+            pass
+        with self.lock:
+            self.samples.append((t, up is not None, up, time.monotonic()))
 
     def run(self):
+        t = time.monotonic()
         while not self.stop.is_set():
-            t = time.monotonic()
-            up = None
-            try:
-                with urllib.request.urlopen(self.url, timeout=1) as r:
-                    page = r.read().decode("utf-8", "replace")
-                m = re.search(r"Uptime: (\d+)d (\d+):(\d+):(\d+)", page)
-                if m:
-                    d, h, mi, s = (int(x) for x in m.groups())
-                    up = ((d * 24 + h) * 60 + mi) * 60 + s
-            except OSError:
-                pass
-            self.samples.append((t, up is not None, up))
-            self.stop.wait(max(0, 0.2 - (time.monotonic() - t)))
+            threading.Thread(target=self.get, args=(t,), daemon=True).start()
+            t += 0.2
+            self.stop.wait(max(0, t - time.monotonic()))
+
+    def sent(self, t0, t1):
+        with self.lock:
+            return sorted(x for x in self.samples if t0 <= x[0] <= t1)
 
     def window(self, t0, t1):
-        """failed requests and the longest time without an answer, t0..t1"""
-        s = [x for x in self.samples if t0 <= x[0] <= t1]
+        """failed requests (no answer within 1 s) of those sent in t0..t1,
+        and the longest time in t0..t1 without an answer arriving"""
+        s = self.sent(t0, t1)
         failed = sum(1 for x in s if not x[1])
         gap, last = 0.0, t0
-        for t, ok, _ in s:
-            if ok:
-                gap, last = max(gap, t - last), t
+        for done in sorted(x[3] for x in s if x[1]):
+            gap, last = max(gap, done - last), max(last, done)
         return failed, max(gap, t1 - last), len(s)
 
     def uptime(self, t0, t1):
-        return [x[2] for x in self.samples if t0 <= x[0] <= t1 and x[1]]
+        return [x[2] for x in self.sent(t0, t1) if x[1]]
 
     def answered(self, since, limit):
         """Waits up to limit seconds for an answer after since; the
@@ -494,6 +508,15 @@ def case_migrate(a, b, deadline, addr):
                 return False, why
             res.append("%s->%s in %.1fs, %d of %d requests failed, longest "
                        "gap %.1fs" % (src.name, dst.name, secs, failed, n, gap))
+            # files runs on both nodes from the same image as tiny: one
+            # read-only loop device of the image serves both guests on dst,
+            # and stays for files on src after tiny left
+            for node in (dst, src):
+                loops = node.run("losetup -a | grep -c '/guests/tiny.sfs' | "
+                               "sed 's/^/loops-/'", deadline)
+                if not re.search(r"loops-1\n", loops):
+                    return False, "after %s->%s, %s has not one loop device " \
+                        "of tiny.sfs: %s" % (src.name, dst.name, node.name, loops)
         up = poller.uptime(0, time.monotonic())
     finally:
         poller.stop.set()

@@ -45,11 +45,16 @@ xs_find() {
 	eval "$1=\$xs_v"
 }
 
-# xs_get VAR KEY [DEFAULT]: VAR set to KEY of this backend, DEFAULT if it
-# is missing; all keys are read by the first call, so a key another
-# program writes after it is not seen
+# xs_load [PATH]: the keys under PATH (by default this backend's) read at
+# once, by one xenstore-ls (each key costs it a round trip to xenstored,
+# some milliseconds under emulation), for xs_get and the vbd checks below;
+# a key another program writes after it is not seen
+xs_load() { xs_all=$(xenstore-ls -f "${1:-$XENBUS_PATH}" 2>/dev/null); }
+
+# xs_get VAR KEY [DEFAULT]: VAR set to KEY of this backend as xs_load
+# saw it (called first if it was not), DEFAULT if it is missing
 xs_get() {
-	[ -n "${xs_all+set}" ] || xs_all=$(xenstore-ls -f "$XENBUS_PATH" 2>/dev/null)
+	[ -n "${xs_all+set}" ] || xs_load
 	xs_find "$1" "$XENBUS_PATH/$2" "$3" <<-EOF
 	$xs_all
 	EOF
@@ -89,11 +94,11 @@ ident() {
 # the same name, as a DRBD resource's) and either side writes ($mode):
 # two guests mounting one file system read-write destroy it, as Xen's own
 # scripts know. Read-only sharing (the guest images) is allowed. Callers
-# hold their lock from here until the disk is attached.
+# hold their lock, then `xs_load backend/vbd`, from before this until the
+# disk is attached.
 check_sharing() {
 	mydom=${XENBUS_PATH#backend/vbd/}
 	mydom=${mydom%%/*}
-	cs_all=$(xenstore-ls -f backend/vbd 2>/dev/null)
 	# the other domains' vbds where this one or that one writes
 	cs_cand=
 	while read -r cs_p cs_eq cs_v; do
@@ -106,14 +111,14 @@ check_sharing() {
 		cs_v=${cs_v%\"}
 		case $mode$cs_v in *w*) cs_cand="$cs_cand $cs_be:$cs_v" ;; esac
 	done <<-EOF
-	$cs_all
+	$xs_all
 	EOF
 	[ -n "$cs_cand" ] || return 0
 	me=$(ident "$params")
 	for cs_c in $cs_cand; do
 		cs_be=${cs_c%:*} omode=${cs_c##*:}
 		xs_find other "$cs_be/params" "" <<-EOF
-		$cs_all
+		$xs_all
 		EOF
 		[ -n "$other" ] || continue
 		[ "$other" = "$params" ] ||
