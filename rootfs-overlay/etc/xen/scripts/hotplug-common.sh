@@ -32,16 +32,23 @@ fatal() {
 	exit 1
 }
 
-# xs_find VAR PATH [DEFAULT] <LISTING: VAR set to the value of PATH in
-# LISTING (`xenstore-ls -f` lines: PATH = "VALUE"), DEFAULT if it has none
+# The listing is searched with parameter expansions and split into lines
+# by the shell itself: `read` takes a byte per system call, which made
+# each pass over two guests' vbds cost 0.15 s under emulation.
+nl='
+'
+
+# xs_find VAR PATH [DEFAULT]: VAR set to the value of PATH in $xs_all
+# (`xenstore-ls -f` lines: PATH = "VALUE"), DEFAULT if it has none
 xs_find() {
-	xs_v=$3
-	while read -r xs_p xs_eq xs_rest; do
-		[ "$xs_p" = "$2" ] && [ "$xs_eq" = "=" ] || continue
-		xs_v=${xs_rest#\"}
-		xs_v=${xs_v%\"}
-		break
-	done
+	case "$nl$xs_all" in
+	*"$nl$2 = \""*)
+		xs_v="$nl$xs_all"
+		xs_v=${xs_v#*"$nl$2 = \""}
+		xs_v=${xs_v%%"$nl"*}
+		xs_v=${xs_v%\"} ;;
+	*) xs_v=$3 ;;
+	esac
 	eval "$1=\$xs_v"
 }
 
@@ -55,9 +62,7 @@ xs_load() { xs_all=$(xenstore-ls -f "${1:-$XENBUS_PATH}" 2>/dev/null); }
 # saw it (called first if it was not), DEFAULT if it is missing
 xs_get() {
 	[ -n "${xs_all+set}" ] || xs_load
-	xs_find "$1" "$XENBUS_PATH/$2" "$3" <<-EOF
-	$xs_all
-	EOF
+	xs_find "$1" "$XENBUS_PATH/$2" "$3"
 }
 
 # xs_write KEY VALUE [KEY VALUE]...: set keys of this backend, in this
@@ -101,25 +106,25 @@ check_sharing() {
 	mydom=${mydom%%/*}
 	# the other domains' vbds where this one or that one writes
 	cs_cand=
-	while read -r cs_p cs_eq cs_v; do
-		[ "$cs_eq" = "=" ] || continue
-		case $cs_p in backend/vbd/*/*/mode) ;; *) continue ;; esac
-		cs_be=${cs_p%/mode}
+	cs_ifs=$IFS
+	IFS=$nl
+	set -f
+	for cs_line in $xs_all; do
+		case $cs_line in backend/vbd/*/*/mode\ =\ *) ;; *) continue ;; esac
+		cs_be=${cs_line%%/mode = *}
 		cs_dom=${cs_be#backend/vbd/}
 		[ "${cs_dom%%/*}" = "$mydom" ] && continue
-		cs_v=${cs_v#\"}
+		cs_v=${cs_line#*/mode = \"}
 		cs_v=${cs_v%\"}
 		case $mode$cs_v in *w*) cs_cand="$cs_cand $cs_be:$cs_v" ;; esac
-	done <<-EOF
-	$xs_all
-	EOF
+	done
+	set +f
+	IFS=$cs_ifs
 	[ -n "$cs_cand" ] || return 0
 	me=$(ident "$params")
 	for cs_c in $cs_cand; do
 		cs_be=${cs_c%:*} omode=${cs_c##*:}
-		xs_find other "$cs_be/params" "" <<-EOF
-		$xs_all
-		EOF
+		xs_find other "$cs_be/params" ""
 		[ -n "$other" ] || continue
 		[ "$other" = "$params" ] ||
 			{ [ -n "$me" ] && [ "$(ident "$other")" = "$me" ]; } || continue
