@@ -222,6 +222,7 @@ static void status(int fd, const char *st, const char *type, long long len)
 	sendall(fd, head, (size_t)n);
 }
 
+/* fail: status st with a page saying it (no body for HEAD) */
 static void fail(int fd, const char *st, int head)
 {
 	char body[128];
@@ -265,7 +266,9 @@ static int decode(char *p)
 		? -1 : 0;
 }
 
-static void sendfile_(int fd, const char *path, int head)
+/* sendpath: the regular file DIR/path (path is decoded and has no `..`),
+ * else 404 */
+static void sendpath(int fd, const char *path, int head)
 {
 	char file[1024], buf[16384];
 	struct stat st;
@@ -330,7 +333,7 @@ static void serve(int fd)
 		if (!head)
 			sendall(fd, page, pagelen);
 	} else if (strncmp(path, "/files/", 7) == 0) {
-		sendfile_(fd, path, head);
+		sendpath(fd, path, head);
 	} else {
 		fail(fd, "404 Not Found", head);
 	}
