@@ -344,5 +344,57 @@ else
 	else ok "lab-stream (static; $in bytes packed into $packed and back)"; fi
 fi
 
+# webd (guest-images/webd/, the demo guests' web server): static, so it
+# runs here as in a guest, on the loopback of a network namespace of its
+# own. A file comes back byte for byte, with its size; the page names the
+# host and its uptime; `..` (even %-escaped) is refused with 400, a missing
+# file is 404, and a POST 405.
+webd=$top/build/out/guest-webd/root/usr/sbin/webd
+if [ ! -f "$webd" ]; then ko webd "no $webd (run make first)"
+elif readelf -l "$webd" | grep -q 'program interpreter'; then
+	ko webd "webd is not static"
+else
+	mkdir -p "$t/www/files"
+	head -c 100000 /dev/urandom >"$t/www/files/data.bin"
+	echo secret >"$t/secret.txt"
+	got=$(unshare -n sh -c '
+		ip link set lo up
+		"$1" -p 8080 "$2/www" >/dev/null 2>"$2/webd.err" &
+		w=$!
+		python3 - "$2" <<"PY"
+import sys, time, urllib.request, urllib.error
+t = sys.argv[1]
+def get(path, method="GET"):
+    for _ in range(50):
+        try:
+            req = urllib.request.Request("http://127.0.0.1:8080" + path,
+                                         method=method)
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, b""
+        except OSError:
+            time.sleep(0.1)
+    return 0, b""
+st, body = get("/files/data.bin")
+print("file", st, body == open(t + "/www/files/data.bin", "rb").read())
+st, body = get("/")
+print("page", st, b"<h1>XenLive guest " in body and b"Uptime: " in body)
+for p in ("/files/../../secret.txt", "/files/%2e%2e/%2e%2e/secret.txt"):
+    print("dotdot", get(p)[0])
+print("missing", get("/files/none")[0])
+print("post", get("/", "POST")[0])
+PY
+		kill "$w"' sh "$webd" "$t" 2>&1)
+	want="file 200 True
+page 200 True
+dotdot 400
+dotdot 400
+missing 404
+post 405"
+	if [ "$got" = "$want" ]; then ok "webd (static; a file byte for byte, the page, .. 400, missing 404, POST 405)"
+	else ko webd "got: $(echo "$got" | tr '\n' ';') (stderr: $(cat "$t/webd.err" 2>/dev/null))"; fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
