@@ -465,6 +465,10 @@ static int fill(const char *base, const char *dir, char *err, size_t size)
 		            "(%s)", base, strncmp(base, "http://", 7) ? "the medium is damaged"
 		            : "a corrupt download, or a server holding another build");
 	say("%u files in RAM, all checksums match", nfiles);
+	/* Read-only from now on, as a CD is: no one may write the guests'
+	 * images, which the block hotplug script relies on to share them. */
+	if (mount(0, dir, 0, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, 0) < 0)
+		say("warning: unable to make %s read-only: %s", dir, strerror(errno));
 	return 0;
 }
 
