@@ -34,7 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from boottest import Console, GUESTS, OVMF, MENU_PROMPT, DOWN, \
-    check_guests  # noqa: E402
+    check_guests, run_cases  # noqa: E402
 
 MAC = "52:54:00:12:34:56"
 
@@ -397,8 +397,13 @@ def check_proxy(logdir, case, why):
     return True, "router leased %s; %s" % (", ".join(sorted(set(lease))), why)
 
 
+def result_path(logdir, case):
+    return os.path.join(logdir, "netboot-%s.result" % case)
+
+
 def inner(case, tree, timeout, logdir, mem, dom0_only):
-    """One case, run inside its own namespaces: prints one result line."""
+    """One case, run inside its own namespaces: its result (a line with
+    1 or 0 and the seconds, then why) goes to result_path()."""
     tree = mutate(case, tree, logdir)
     procs = inner_servers(case, tree, logdir)
     monitor = os.path.join(logdir, "netboot-%s.monitor" % case)
@@ -450,13 +455,8 @@ def inner(case, tree, timeout, logdir, mem, dom0_only):
             subprocess.run(["rm", "-rf", tree])
         if os.path.exists(monitor):
             os.unlink(monitor)
-    if ok:
-        print("PASS %s (%.1fs): %s" % (case, con.elapsed(), why), flush=True)
-    else:
-        print("FAIL %s: %s" % (case, why))
-        print("---- console tail (%s/netboot-%s.log) ----" % (logdir, case))
-        print("\n".join(con.text().splitlines()[-30:]))
-        print("----", flush=True)
+    with open(result_path(logdir, case), "w") as f:
+        f.write("%d %.1f\n%s" % (ok, con.elapsed(), why))
     return ok
 
 
@@ -485,20 +485,27 @@ def main():
         sys.exit("netboot: fatal: no netboot tree at %s (run make first)"
                  % a.tree)
     os.makedirs(a.logdir, exist_ok=True)
-    passed = failed = 0
-    for c in a.cases:
-        rc = subprocess.call(
+
+    def one(c):
+        """c in namespaces of its own (unshare), run by this file again"""
+        res = result_path(a.logdir, c)
+        if os.path.exists(res):
+            os.unlink(res)
+        subprocess.call(
             ["unshare", "--net", "--mount", "--propagation", "private",
              sys.executable, os.path.abspath(__file__), "--inner",
              "--tree", a.tree, "--timeout", str(a.timeout),
              "--mem", str(a.mem), "--logdir", a.logdir, c] +
             (["--dom0-only"] if a.dom0_only else []))
-        if rc == 0:
-            passed += 1
-        else:
-            failed += 1
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+        log = os.path.join(a.logdir, "netboot-%s.log" % c)
+        try:
+            with open(res) as f:
+                head, _, why = f.read().partition("\n")
+            ok, secs = head.split()
+            return ok == "1", why, float(secs), log
+        except (OSError, ValueError):
+            return False, "the case left no result (%s)" % res, 0, log
+    run_cases(a.cases, one)
 
 
 if __name__ == "__main__":
