@@ -90,8 +90,10 @@ void fetchpin(const struct graph *g, const struct lockpin *l)
 	stopped(tmp);
 	if (rc == 3) {
 		rmrf(tmp);
-		fatal(EXITUSAGE, "pinned %s %s is no longer served by the archive; refresh the lock with `make lock`",
-		      l->package, l->version);
+		fatal(EXITUSAGE, "pinned %s %s is no longer served by the archive (pin %s of %s; the fetcher says "
+		      "above where it looked); refresh the lock with `make lock`, or build from a sources "
+		      "bundle (`make sources` on a machine that has it; XENLIVE_CACHE=BUNDLE)",
+		      l->package, l->version, l->name, g->lockfile);
 	}
 	if (rc) {
 		rmrf(tmp);

@@ -5,7 +5,8 @@ NAME=gone
 
 rm -r "$R/archive/deb/hello/1.0"
 xb build && fail "built without the pinned version"
-has "pinned hello 1.0 is no longer served by the archive; refresh the lock with \`make lock\`"
+has "pinned hello 1.0 is no longer served by the archive (pin hello of iso/xenlive.lock"
+has "refresh the lock with \`make lock\`, or build from a sources bundle"
 [ -e "$R/runs.log" ] && fail "a step ran"
 
 xb lock || fail "lock failed"
