@@ -6,10 +6,14 @@ PROFILE ?= iso/default.profile
 JOBS ?= $(shell nproc)
 BUILDER = builder/xenlive-build
 BUILD = $(BUILDER) -p $(PROFILE) -j $(JOBS)
+# dates in the ISO: the last commit's (a source tree from `git archive`, as
+# in the sources bundle, has every file dated so)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y Makefile)
+export SOURCE_DATE_EPOCH
 QEMU = qemu-system-x86_64 -accel tcg -cpu qemu64 -m 2048 -smp 2
 
 .PHONY: all iso deps builder check unit-tests builder-tests boot-tests \
-	initramfs-tests run run-uefi bench lock clean graph explain
+	initramfs-tests run run-uefi bench lock sources check-offline clean graph explain
 
 all: iso
 
@@ -29,9 +33,22 @@ graph explain: builder
 lock: deps builder
 	$(BUILD) lock
 
+# the sources bundle: every pinned input and the source of every shipped
+# binary, with our own source; a download cache for building offline
+SOURCES = iso/xenlive-sources
+sources: deps builder
+	@rm -rf $(SOURCES) $(SOURCES).tar
+	@$(BUILD) fetch $(SOURCES)
+	@scripts/sources-bundle $(SOURCES)
+
 check: iso
 	@scripts/host-deps test
 	@scripts/check
+
+# a cold build from the sources bundle with no network: the same ISO
+check-offline: iso
+	@scripts/host-deps test
+	@scripts/check offline
 
 unit-tests: builder
 	@$(MAKE) -s -C builder test

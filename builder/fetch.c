@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,50 @@ void fetchlock(const struct graph *g)
 	}
 	lockwrite(g->lockfile, pins, n);
 	printf("wrote %s\n", g->lockfile);
+}
+
+/* copies file SRC to DST through DST.tmp; -1 with errno on failure */
+static int copyfile(const char *src, const char *dst)
+{
+	char *tmp = xasprintf("%s.tmp", dst), chunk[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	ssize_t n = 0;
+
+	if (in >= 0 && (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0) {
+		while ((n = read(in, chunk, sizeof chunk)) > 0)
+			if (write(out, chunk, (size_t)n) != n) {
+				n = -1;
+				break;
+			}
+		if (n == 0 && fsync(out) == 0 && close(out) == 0 && rename(tmp, dst) == 0)
+			rc = 0, out = -1;
+	}
+	if (out >= 0)
+		close(out);
+	if (rc < 0)
+		unlink(tmp);
+	if (in >= 0)
+		close(in);
+	free(tmp);
+	return rc;
+}
+
+void pinexport(const struct lockpin *l, const char *dir)
+{
+	size_t i;
+
+	if (mkdirp(dir) < 0)
+		sysfatal("unable to create %s", dir);
+	for (i = 0; i < l->nfiles; i++) {
+		char *src = xasprintf("%s/%s", dl, l->files[i].name);
+		char *dst = xasprintf("%s/%s", dir, l->files[i].name);
+		if (unlink(dst) < 0 && errno != ENOENT)
+			sysfatal("unable to replace %s", dst);
+		if (link(src, dst) < 0 && copyfile(src, dst) < 0)
+			sysfatal("unable to copy %s to %s", src, dst);
+		free(src);
+		free(dst);
+	}
 }
 
 void pinlinks(const struct step *s, const char *work)

@@ -23,7 +23,10 @@ static const char help[] =
 	"  explain [STEP...]  tell for each step they need whether it is up to date,\n"
 	"                     or why it would run\n"
 	"  graph              print the profile's steps, deps, pins, files and env\n"
-	"  fetch              download and check every pinned file of the lock file\n"
+	"  fetch [DIR]        download and check every pinned file of the profile's\n"
+	"                     recipes; with DIR, also put them in DIR/dl/ and the\n"
+	"                     lock file in DIR: a download cache that builds this\n"
+	"                     profile with no network (XENLIVE_CACHE=DIR)\n"
 	"  lock               resolve every recipe pin with the fetcher and rewrite\n"
 	"                     the lock file\n"
 	"  clean [--steps]    remove build/ and the artifacts, not the shared caches;\n"
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
 		fatal(EXITUSAGE, "unknown command %s; see xenlive-build --help", cmd);
 	if (!strcmp(cmd, "clean") && nargs == 1 && !strcmp(argv[i], "--steps"))
 		cleansteps = 1;
-	else if (nargs && strcmp(cmd, "build") && strcmp(cmd, "explain"))
+	else if (nargs && strcmp(cmd, "build") && strcmp(cmd, "explain") && !(nargs == 1 && !strcmp(cmd, "fetch")))
 		fatal(EXITUSAGE, "%s takes no step names; see xenlive-build --help", cmd);
 
 	cacheinit();
@@ -129,12 +132,24 @@ int main(int argc, char **argv)
 		graphprint(g, stdout);
 	} else if (!strcmp(cmd, "fetch")) {
 		size_t k, j, n = 0;
+		char *into = nargs ? xasprintf("%s/dl", argv[i]) : NULL;
 		memoload("build/state/hashes");
 		for (k = 0; k < g->nsteps; k++)
-			for (j = 0; j < g->steps[k]->npins; j++, n++)
+			for (j = 0; j < g->steps[k]->npins; j++, n++) {
 				fetchpin(g, g->steps[k]->pins[j].lock);
+				if (into)
+					pinexport(g->steps[k]->pins[j].lock, into);
+			}
 		memosave();
 		printf("%zu pin(s) checked in %s\n", n, dldir());
+		if (into) {
+			char *lock = xasprintf("%s/%s", argv[i], strrchr(g->lockfile, '/') ? strrchr(g->lockfile, '/') + 1 : g->lockfile);
+			size_t len;
+			char *text = readfile(g->lockfile, &len);
+			if (!text || writefile(lock, text, len) < 0)
+				sysfatal("unable to copy %s to %s", g->lockfile, lock);
+			printf("copied them to %s, the lock file to %s\n", into, lock);
+		}
 	} else if (!strcmp(cmd, "explain")) {
 		explain(g, argv + i, nargs);
 	} else {

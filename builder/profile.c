@@ -113,6 +113,7 @@ static const struct directive profiledirs[] = {
 	{"set", 2, 0, "set NAME VALUE..."},
 	{"artifact", 3, 3, "artifact STEP FILE DEST"},
 	{"default", 1, 0, "default STEP..."},
+	{"import", 2, 0, "import NAME DEFAULT..."},
 };
 
 struct graph *profileload(const char *path)
@@ -145,16 +146,21 @@ struct graph *profileload(const char *path)
 			g->recipes = xreallocarray(g->recipes, g->nrecipes + 1, sizeof *g->recipes);
 			g->recipes[g->nrecipes++] = (struct ref){w[1], r.line};
 			break;
-		case 3: {
+		case 3:
+		case 6: {
 			struct buf v = {0};
+			const char *e = getenv(w[1]);
 			if (!isvarname(w[1]))
 				parsefatal(path, r.line, "bad variable name %s", w[1]);
 			if (isreserved(w[1]))
 				parsefatal(path, r.line, "variable %s is set by the builder itself", w[1]);
 			if (varget(g, w[1]))
 				parsefatal(path, r.line, "variable %s set twice", w[1]);
-			for (i = 2; i < n; i++)
-				bufprintf(&v, "%s%s", i > 2 ? " " : "", w[i]);
+			if (!strcmp(w[0], "import") && e && *e)
+				bufputs(&v, e);  /* import: the environment's value wins */
+			else
+				for (i = 2; i < n; i++)
+					bufprintf(&v, "%s%s", i > 2 ? " " : "", w[i]);
 			g->vars = xreallocarray(g->vars, g->nvars + 1, sizeof *g->vars);
 			g->vars[g->nvars++] = (struct var){w[1], v.s};
 			break;

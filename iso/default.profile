@@ -13,8 +13,13 @@ recipe   iso/lab/lab.recipe
 recipe   iso/lab/drbd.recipe
 recipe   iso/boot/iso.recipe
 recipe   guest-images/guests.recipe
+# source packages of the binaries the ISO ships, for `make sources` only
+recipe   iso/sources/sources.recipe
 
 set      ISO_LABEL XENLIVE
+# the date of every file in the ISO and the netboot tree: `make` sets it to
+# the last commit's; 2023-11-14 when the builder runs without make
+import   SOURCE_DATE_EPOCH 1700000000
 # demo guests started at boot (guest-images/*.guest names), in this order
 set      GUESTS_AUTOSTART tiny files
 

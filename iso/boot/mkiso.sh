@@ -54,6 +54,9 @@ grub-mkimage -O x86_64-efi -d pl/usr/lib/grub/x86_64-efi -c early.cfg \
 	part_gpt part_msdos iso9660 fat search search_fs_file configfile \
 	normal echo test multiboot2 linux gzio serial terminal efi_gop \
 	efi_uga all_video video_bochs video_cirrus sleep ls cat reboot halt
+# dates: the last commit's (SOURCE_DATE_EPOCH from make, else the profile's
+# default), for xorriso and mtools alike, so the ISO is the same every build
+export SOURCE_DATE_EPOCH
 size=$(($(wc -c <tree/EFI/BOOT/BOOTX64.EFI) / 1024 + 512))
 dd if=/dev/zero of=efiboot.img bs=1k count="$size" status=none
 mformat -i efiboot.img -N 0 ::
@@ -61,7 +64,7 @@ mmd -i efiboot.img ::/EFI ::/EFI/BOOT
 mcopy -i efiboot.img tree/EFI/BOOT/BOOTX64.EFI ::/EFI/BOOT/
 cp efiboot.img tree/boot/grub/efiboot.img
 
-SOURCE_DATE_EPOCH=1700000000 xorriso -as mkisofs -quiet -o xenlive.iso \
+xorriso -as mkisofs -quiet -o xenlive.iso \
 	-iso-level 3 -full-iso9660-filenames -R -J -V "${ISO_LABEL:-XENLIVE}" \
 	-isohybrid-mbr pl/usr/lib/ISOLINUX/isohdpfx.bin \
 	-b isolinux/isolinux.bin -c isolinux/boot.cat \

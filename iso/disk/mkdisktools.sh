@@ -54,6 +54,9 @@ le64 $((core_lba + 1)) | dd of=$g/core.img bs=1 seek=500 conv=notrunc status=non
 # shellcheck disable=SC2086
 grub-mkimage -O x86_64-efi -d pl/usr/lib/grub/x86_64-efi -p "$prefix" \
 	-o BOOTX64.EFI $mods efi_gop efi_uga video_bochs video_cirrus
+# mtools dates files by SOURCE_DATE_EPOCH: a constant, so that the image is
+# the same every build
+export SOURCE_DATE_EPOCH=1700000000
 dd if=/dev/zero of=esp.img bs=1M count=0 seek=$esp_mib status=none
 mformat -i esp.img -F -N 0 -v ESP ::
 mmd -i esp.img ::/EFI ::/EFI/BOOT

@@ -1,6 +1,7 @@
 # (s) the real fetcher (scripts/apt-fetch) against a local fake archive signed
 # by a throwaway key and a local fake snapshot archive: a pinned version the
-# archive dropped comes from the snapshot (source, orig and binary kinds) and
+# archive dropped comes from the snapshot (source, orig, binary kinds, and
+# srcof: the sources of a binary, its Built-Using ones read from the .deb) and
 # is checked against the lock; a snapshot file that does not match the lock
 # is refused; a version nowhere to be found fails naming the pin, the places
 # tried and both ways out
@@ -25,6 +26,14 @@ pkgfiles() { # VERSION DIR
 	echo "xlhello binary $1" >"$2/xlhello_$1_amd64.deb"
 }
 pkgfiles 1.0-1 "$T/v1"
+# 1.0-1's .deb is a real one, built using another source package, xlbase
+mkdir -p "$T/deb/DEBIAN"
+printf 'Package: xlhello\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: T <test@invalid>\nBuilt-Using: xlbase (= 1.0-1)\nDescription: test\n' \
+	>"$T/deb/DEBIAN/control"
+dpkg-deb -Zgzip --build "$T/deb" "$T/v1/xlhello_1.0-1_amd64.deb" >/dev/null || fail "dpkg-deb --build"
+mkdir -p "$T/base"
+echo "xlbase upstream 1.0-1" >"$T/base/xlbase_1.0.orig.tar.gz"
+echo "Source: xlbase 1.0-1" >"$T/base/xlbase_1.0-1.dsc"
 pkgfiles 2.0-1 "$W/debian/pool/main/x/xlhello"
 
 # the archive: Sources lists 2.0-1 only, Packages is empty
@@ -80,6 +89,15 @@ snapshot() { # ROOT
 	done
 	echo "{\"package\":\"xlhello\",\"version\":\"1.0-1\",\"result\":[$res],\"fileinfo\":{$info}}" \
 		>"$s/mr/package/xlhello/1.0-1/srcfiles"
+	mkdir -p "$s/mr/package/xlbase/1.0-1"
+	res= info=
+	for f in "$T"/base/*; do
+		h=$(sha1sum <"$f" | cut -d' ' -f1)
+		cp "$f" "$s/file/$h"
+		res="$res${res:+,}{\"hash\":\"$h\"}"
+		info="$info${info:+,}\"$h\":[{\"name\":\"${f##*/}\"}]"
+	done
+	echo "{\"result\":[$res],\"fileinfo\":{$info}}" >"$s/mr/package/xlbase/1.0-1/srcfiles"
 	echo '{"binary":"xlhello","result":[{"binary_version":"1.0-1","name":"xlhello","source":"xlhello","version":"1.0-1"}]}' \
 		>"$s/mr/binary/xlhello/index.html"
 	echo "{\"result\":[{\"architecture\":\"amd64\",\"hash\":\"$deb\"}],\"fileinfo\":{\"$deb\":[{\"name\":\"xlhello_1.0-1_amd64.deb\",\"size\":1}]}}" \
@@ -105,12 +123,15 @@ step snap
 	pin xl-orig orig xlhello
 	pin xl-src source xlhello
 	pin xl-bin binary xlhello
+	pin xl-srcof srcof xlhello
 	run ./list.sh
 	output list
 EOF
 cat >"$R/snap/list.sh" <<'EOF'
 #!/bin/sh
-cat "$PIN_xl_src"/* "$PIN_xl_orig"/* "$PIN_xl_bin"/* >"$OUT/list"
+cat "$PIN_xl_src"/* "$PIN_xl_orig"/* >"$OUT/list"
+cmp -s "$PIN_xl_bin"/*.deb "$PIN_xl_srcof/../xl-bin/xlhello_1.0-1_amd64.deb" && echo deb >>"$OUT/list"
+ls "$PIN_xl_srcof" >>"$OUT/list"
 EOF
 chmod +x "$R/snap/list.sh"
 printf 'lock iso/snap.lock\nfetcher scripts/apt-fetch\nrecipe snap/snap.recipe\ndefault snap\n' >"$R/snap.profile"
@@ -126,6 +147,8 @@ lockfile() {
 	lockfile xl-bin binary xlhello_1.0-1_amd64.deb
 	lockfile xl-orig orig xlhello_1.0.orig.tar.gz xlhello_1.0-1.dsc
 	lockfile xl-src source xlhello_1.0-1.debian.tar.xz xlhello_1.0-1.dsc xlhello_1.0.orig.tar.gz
+	cp "$T"/base/* "$T/v1/"
+	lockfile xl-srcof srcof xlbase_1.0-1.dsc xlbase_1.0.orig.tar.gz xlhello_1.0-1.debian.tar.xz xlhello_1.0-1.dsc xlhello_1.0.orig.tar.gz
 } >"$R/iso/snap.lock"
 
 export XENLIVE_MIRROR=http://127.0.0.1:$port/debian XENLIVE_KEYRING=$T/archive.gpg
@@ -140,11 +163,17 @@ Source: xlhello 1.0-1
 xlhello upstream 1.0-1
 Source: xlhello 1.0-1
 xlhello upstream 1.0-1
-xlhello binary 1.0-1
+deb
+xlbase_1.0-1.dsc
+xlbase_1.0.orig.tar.gz
+xlhello_1.0-1.debian.tar.xz
+xlhello_1.0-1.dsc
+xlhello_1.0.orig.tar.gz
 EOF
 grep -q 'GET /debian/pool' "$T/http.log" && fail "fetched from the archive's pool"
 # xl-orig (fetched first) takes the upstream tarball and the .dsc only
-[ "$(grep -c 'orig.tar.gz from' "$T/out")" = 2 ] && [ "$(grep -c 'debian.tar.xz from' "$T/out")" = 1 ] ||
+sed -n '/^fetch xl-orig/,/^fetch xl-src/p' "$T/out" >"$T/orig.out"
+grep -q 'orig.tar.gz from' "$T/orig.out" && ! grep -q 'debian.tar.xz from' "$T/orig.out" ||
 	fail "the orig pin did not leave Debian's packaging out"
 
 # a snapshot that serves other content under the names: refused by the lock
