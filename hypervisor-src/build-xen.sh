@@ -5,32 +5,14 @@
 set -eu
 
 prog=build-xen
-say() { echo "$prog: $*"; }
-die() { echo "$prog: fatal: $*" >&2; exit 1; }
+# shellcheck source=../scripts/steplib.sh
+. "${SRC_ROOT:?}/scripts/steplib.sh"
+: "${PIN_xen_src:?}"
 
-: "${OUT:?}" "${RECIPE_DIR:?}" "${PIN_xen_src:?}"
-JOBS=${JOBS:-1}
-export LC_ALL=C TZ=UTC
-
-# exactly one upstream tarball, whatever its version (the lock picks it)
-set -- "$PIN_xen_src"/*.orig.tar.*
-if [ $# -ne 1 ] || [ ! -f "$1" ]; then
-	die "want one *.orig.tar.* in $PIN_xen_src, found: $*"
-fi
-tarball=$1
 fragment=$RECIPE_DIR/xenlive.kconfig
 [ -f "$fragment" ] || die "missing $fragment"
-
-say "unpack $(basename "$tarball")"
-rm -rf src
-mkdir src
-tar -xf "$tarball" -C src --strip-components=1
-
-for p in "$RECIPE_DIR"/patches/*.patch; do
-	[ -e "$p" ] || continue
-	say "patch $(basename "$p"): $(head -n1 "$p")"
-	patch -p1 -s -N -d src <"$p" || die "patch $(basename "$p") does not apply"
-done
+unpack "$PIN_xen_src"
+our_patches "$RECIPE_DIR/patches"
 
 # Xen stamps date, time, user, domain and host into compile.h (shown by
 # `xl info` and the boot banner). Fix them: the date is the tarball's commit
@@ -85,10 +67,7 @@ done <"$fragment"
 
 version=$(make -s -C src/xen xenversion)
 say "build Xen $version ($srcver) with -j$JOBS"
-make -C src/xen -j"$JOBS" >build.log 2>&1 || {
-	tail -n 40 build.log >&2
-	die "make failed, full log in $PWD/build.log"
-}
+quiet build.log make -C src/xen -j"$JOBS"
 
 # xen.gz (gzip -n, so no name or time inside) is what the build makes on
 # x86; xen is the uncompressed ELF32 multiboot image it was made from

@@ -12,11 +12,7 @@ prog=build-xen-tools
 
 # xen_*.orig.tar.* has no .asc beside it, but unpack skips one anyway
 unpack "$PIN_xen_src"
-for p in "$RECIPE_DIR"/patches/*.patch; do
-	[ -e "$p" ] || continue
-	say "patch $(basename "$p"): $(head -n1 "$p")"
-	patch -p1 -s -N -d src <"$p" || die "patch $(basename "$p") does not apply"
-done
+our_patches "$RECIPE_DIR/patches"
 
 # no build date, user or host in the result (see ../build-xen.sh)
 epoch=$(stat -c %Y src/Makefile)

@@ -64,6 +64,9 @@ mmd -i efiboot.img ::/EFI ::/EFI/BOOT
 mcopy -i efiboot.img tree/EFI/BOOT/BOOTX64.EFI ::/EFI/BOOT/
 cp efiboot.img tree/boot/grub/efiboot.img
 
+# xorriso records each file's own mtime (SOURCE_DATE_EPOCH sets only the
+# volume's dates): date every file of the tree alike
+find tree -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 xorriso -as mkisofs -quiet -o xenlive.iso \
 	-iso-level 3 -full-iso9660-filenames -R -J -V "${ISO_LABEL:-XENLIVE}" \
 	-isohybrid-mbr pl/usr/lib/ISOLINUX/isohdpfx.bin \

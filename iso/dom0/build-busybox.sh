@@ -6,35 +6,15 @@
 set -eu
 
 prog=build-busybox
-say() { echo "$prog: $*"; }
-die() { echo "$prog: fatal: $*" >&2; exit 1; }
+# shellcheck source=../../scripts/steplib.sh
+. "${SRC_ROOT:?}/scripts/steplib.sh"
+: "${PIN_busybox_src:?}"
 
-: "${OUT:?}" "${RECIPE_DIR:?}" "${PIN_busybox_src:?}"
-JOBS=${JOBS:-1}
-export LC_ALL=C TZ=UTC
-
-set -- "$PIN_busybox_src"/*.orig.tar.*
-if [ $# -ne 1 ] || [ ! -f "$1" ]; then
-	die "want one *.orig.tar.* in $PIN_busybox_src, found: $*"
-fi
-tarball=$1
 config=$RECIPE_DIR/busybox.config
 [ -f "$config" ] || die "missing $config"
-
-say "unpack $(basename "$tarball")"
-rm -rf src kinc
-mkdir src
-tar -xf "$tarball" -C src --strip-components=1
-
-# musl-gcc passes -nostdinc, which hides the kernel headers (linux/, asm/)
-# that applets such as ip, brctl and mdev include. Offer Debian's copies,
-# with -isystem (not -I) so musl's own definitions (e.g. _IOC in
-# bits/ioctl.h) win without -Werror-style redefinition trouble.
-mkdir kinc
-for d in /usr/include/linux /usr/include/asm-generic /usr/include/x86_64-linux-gnu/asm; do
-	[ -d "$d" ] || die "missing $d (install Debian package linux-libc-dev)"
-	ln -s "$d" kinc/
-done
+unpack "$PIN_busybox_src"
+# the kernel headers that applets such as ip, brctl and mdev include
+kernel_headers kinc
 
 # The banner's date ("BusyBox v1.35.0 (DATE)") comes from
 # SOURCE_DATE_EPOCH: use the tarball's release time, not the clock.
@@ -66,11 +46,8 @@ done <"$config"
 [ "$bad" -eq 0 ] || die "busybox.config does not match this BusyBox (see lines above)"
 
 say "build with musl-gcc, -j$JOBS"
-make -C src -j"$JOBS" CC=musl-gcc HOSTCC=gcc \
-	EXTRA_CFLAGS="-isystem $PWD/kinc" busybox busybox.links >build.log 2>&1 || {
-	tail -n 40 build.log >&2
-	die "make failed, full log in $PWD/build.log"
-}
+quiet build.log make -C src -j"$JOBS" CC=musl-gcc HOSTCC=gcc \
+	EXTRA_CFLAGS="-isystem $PWD/kinc" busybox busybox.links
 
 bb=src/busybox
 file "$bb" | grep -q 'statically linked' || die "not static: $(file "$bb")"

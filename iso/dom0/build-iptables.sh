@@ -9,38 +9,16 @@
 set -eu
 
 prog=build-iptables
-say() { echo "$prog: $*"; }
-die() { echo "$prog: fatal: $*" >&2; exit 1; }
+# shellcheck source=../../scripts/steplib.sh
+. "${SRC_ROOT:?}/scripts/steplib.sh"
+: "${PIN_iptables_src:?}"
+unset PKG_CONFIG_LIBDIR
 
-: "${OUT:?}" "${RECIPE_DIR:?}" "${PIN_iptables_src:?}"
-JOBS=${JOBS:-1}
-export LC_ALL=C TZ=UTC
-# a caller's flags or make's jobserver must not leak into the build
-unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS LIBS MAKEFLAGS MFLAGS MAKELEVEL \
-	PKG_CONFIG_PATH PKG_CONFIG_LIBDIR CC LD_LIBRARY_PATH
-
-# the one upstream tarball (not its .asc signature); the lock picks the version
-tarball=
-for f in "$PIN_iptables_src"/*.orig.tar.*; do
-	case $f in *.asc) continue ;; esac
-	[ -f "$f" ] || continue
-	[ -z "$tarball" ] || die "more than one *.orig.tar.* in $PIN_iptables_src"
-	tarball=$f
-done
-[ -n "$tarball" ] || die "no *.orig.tar.* in $PIN_iptables_src"
-
-say "unpack $(basename "$tarball")"
-rm -rf src kinc bin
-mkdir src kinc bin
-tar -xf "$tarball" -C src --strip-components=1
-
-# musl-gcc passes -nostdinc, which hides the kernel headers (linux/
-# netfilter*, asm/) iptables is built on. Offer Debian's copies with
-# -isystem (not -I) so musl's own definitions win.
-for d in /usr/include/linux /usr/include/asm-generic /usr/include/x86_64-linux-gnu/asm; do
-	[ -d "$d" ] || die "missing $d (install Debian package linux-libc-dev)"
-	ln -s "$d" kinc/
-done
+unpack "$PIN_iptables_src"
+rm -rf bin
+mkdir bin
+# the kernel headers (linux/netfilter*, asm/) iptables is built on
+kernel_headers kinc
 
 # The compiler: musl, static (libtool passes -static through to the link
 # only from CC, not from LDFLAGS), build paths kept out of the binary.
@@ -71,10 +49,7 @@ grep -q 'Put plugins into executable (static):[[:space:]]*yes' configure.log ||
 	die "configure did not choose built-in extensions (see configure.log)"
 
 say "build with musl-gcc, -j$JOBS"
-make -C src -j"$JOBS" >build.log 2>&1 || {
-	tail -n 40 build.log >&2
-	die "make failed, full log in $PWD/build.log"
-}
+quiet build.log make -C src -j"$JOBS"
 
 bin=src/iptables/xtables-legacy-multi
 [ -f "$bin" ] || die "make did not produce $bin"

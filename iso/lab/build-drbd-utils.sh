@@ -16,10 +16,7 @@ prog=build-drbd-utils
 : "${PIN_drbd_utils_src:?}"
 
 unpack "$PIN_drbd_utils_src"
-for p in "$RECIPE_DIR"/patches/*.patch; do
-	say "patch $(basename "$p")"
-	patch -p1 -s -N -d src <"$p" || die "$(basename "$p") does not apply"
-done
+our_patches "$RECIPE_DIR/patches"
 cd src
 # the build tag says "reproducible build" and the tarball's date instead of
 # user@host and the clock

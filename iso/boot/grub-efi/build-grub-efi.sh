@@ -8,23 +8,9 @@
 set -eu
 
 prog=build-grub-efi
-say() { echo "$prog: $*"; }
-die() { echo "$prog: fatal: $*" >&2; exit 1; }
-
-: "${OUT:?}" "${RECIPE_DIR:?}" "${PIN_grub2_src:?}"
-JOBS=${JOBS:-1}
-export LC_ALL=C TZ=UTC
-unset CFLAGS CPPFLAGS LDFLAGS MAKEFLAGS MFLAGS MAKELEVEL
-
-# quiet LOG COMMAND...: output to LOG; on failure its tail, then stop
-quiet() {
-	q_log=$PWD/$1
-	shift
-	"$@" >>"$q_log" 2>&1 || {
-		tail -n 40 "$q_log" >&2
-		die "$1 failed (full log: $q_log)"
-	}
-}
+# shellcheck source=../../../scripts/steplib.sh
+. "${SRC_ROOT:?}/scripts/steplib.sh"
+: "${PIN_grub2_src:?}"
 
 # one_file GLOB: the pin's one file matching GLOB (the lock picks the version)
 one_file() {
@@ -51,24 +37,20 @@ while read -r p _; do
 		die "Debian patch $p does not apply"
 done <series
 say "applied Debian's $(wc -l <series) patches"
-for p in "$RECIPE_DIR"/patches/*.patch; do
-	[ -e "$p" ] || continue
-	say "patch $(basename "$p"): $(head -n1 "$p")"
-	patch -p1 -s -N -d src <"$p" || die "patch $(basename "$p") does not apply"
-done
+our_patches "$RECIPE_DIR/patches"
 
 cd src
 say "autogen"
-quiet ../autogen.log env PYTHON=python3 ./autogen.sh
+quiet autogen.log env PYTHON=python3 ./autogen.sh
 say "configure for x86_64-efi"
-quiet ../configure.log ./configure --with-platform=efi --target=x86_64 \
+quiet configure.log ./configure --with-platform=efi --target=x86_64 \
 	--disable-nls --disable-grub-mkfont --disable-grub-themes \
 	--disable-grub-mount --disable-device-mapper --disable-liblzma \
 	--disable-libzfs --disable-dependency-tracking
 say "build modules and grub-mkimage with -j$JOBS"
-quiet ../make.log make -j"$JOBS" -C grub-core
-quiet ../make.log make -j"$JOBS" -C grub-core/lib/gnulib
-quiet ../make.log make -j"$JOBS" grub-mkimage
+quiet make.log make -j"$JOBS" -C grub-core
+quiet make.log make -j"$JOBS" -C grub-core/lib/gnulib
+quiet make.log make -j"$JOBS" grub-mkimage
 
 mkdir "$OUT/x86_64-efi"
 cp grub-core/kernel.img grub-core/*.mod grub-core/*.lst "$OUT/x86_64-efi/"
