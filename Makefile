@@ -74,3 +74,4 @@ bench: iso
 clean:
 	@if [ -x $(BUILDER) ]; then $(BUILD) clean; fi
 	@$(MAKE) -s -C builder clean
+	@rm -rf $(SOURCES) $(SOURCES).tar
