@@ -259,12 +259,11 @@ static int copyfile(const char *src, const char *dst)
 	return rc;
 }
 
-void pinexport(const struct lockpin *l, const char *dir)
+/* hard links (or copies) the files of pin L, fetched, into folder DIR */
+static void pinexport(const struct lockpin *l, const char *dir)
 {
 	size_t i;
 
-	if (mkdirp(dir) < 0)
-		sysfatal("unable to create %s", dir);
 	for (i = 0; i < l->nfiles; i++) {
 		char *src = xasprintf("%s/%s", dl, l->files[i].name);
 		char *dst = xasprintf("%s/%s", dir, l->files[i].name);
@@ -275,6 +274,40 @@ void pinexport(const struct lockpin *l, const char *dir)
 		free(src);
 		free(dst);
 	}
+}
+
+void fetchall(const struct graph *g, const char *dir)
+{
+	const struct lockpin **done = NULL;
+	char *into = dir ? xasprintf("%s/dl", dir) : NULL, *lock;
+	const char *base = strrchr(g->lockfile, '/');
+	size_t k, j, d, n = 0;
+
+	if (into && mkdirp(into) < 0)
+		sysfatal("unable to create %s", into);
+	for (k = 0; k < g->nsteps; k++)
+		for (j = 0; j < g->steps[k]->npins; j++) {
+			const struct lockpin *l = g->steps[k]->pins[j].lock;
+			for (d = 0; d < n && done[d] != l; d++)
+				;
+			if (d < n)
+				continue;  /* a pin several steps share */
+			done = xreallocarray(done, n + 1, sizeof *done);
+			done[n++] = l;
+			fetchpin(g, l);
+			if (into)
+				pinexport(l, into);
+		}
+	printf("%zu pin(s) checked in %s\n", n, dldir());
+	if (into) {
+		lock = xasprintf("%s/%s", dir, base ? base + 1 : g->lockfile);
+		if (copyfile(g->lockfile, lock) < 0)
+			sysfatal("unable to copy %s to %s", g->lockfile, lock);
+		printf("copied them to %s, the lock file to %s\n", into, lock);
+		free(lock);
+		free(into);
+	}
+	free(done);
 }
 
 void pinlinks(const struct step *s, const char *work)

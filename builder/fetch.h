@@ -14,8 +14,9 @@ void cacheinit(void);
 const char *dldir(void);
 /* makes sure every file of L is in the download cache, as locked */
 void fetchpin(const struct graph *g, const struct lockpin *l);
-/* puts (hard links, or copies) the files of pin L, fetched, into folder DIR */
-void pinexport(const struct lockpin *l, const char *dir);
+/* fetches every pin of G's steps once; with DIR (not NULL), also puts their
+ * files in DIR/dl/ and the lock file in DIR: a download cache for G */
+void fetchall(const struct graph *g, const char *dir);
 /* asks the fetcher to resolve every recipe pin and rewrites the lock file */
 void fetchlock(const struct graph *g);
 /* creates WORK/pins/PIN/ with links to the cached files of each pin of S */

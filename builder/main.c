@@ -131,25 +131,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "graph")) {
 		graphprint(g, stdout);
 	} else if (!strcmp(cmd, "fetch")) {
-		size_t k, j, n = 0;
-		char *into = nargs ? xasprintf("%s/dl", argv[i]) : NULL;
 		memoload("build/state/hashes");
-		for (k = 0; k < g->nsteps; k++)
-			for (j = 0; j < g->steps[k]->npins; j++, n++) {
-				fetchpin(g, g->steps[k]->pins[j].lock);
-				if (into)
-					pinexport(g->steps[k]->pins[j].lock, into);
-			}
+		fetchall(g, nargs ? argv[i] : NULL);
 		memosave();
-		printf("%zu pin(s) checked in %s\n", n, dldir());
-		if (into) {
-			char *lock = xasprintf("%s/%s", argv[i], strrchr(g->lockfile, '/') ? strrchr(g->lockfile, '/') + 1 : g->lockfile);
-			size_t len;
-			char *text = readfile(g->lockfile, &len);
-			if (!text || writefile(lock, text, len) < 0)
-				sysfatal("unable to copy %s to %s", g->lockfile, lock);
-			printf("copied them to %s, the lock file to %s\n", into, lock);
-		}
 	} else if (!strcmp(cmd, "explain")) {
 		explain(g, argv + i, nargs);
 	} else {
