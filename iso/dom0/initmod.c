@@ -143,7 +143,7 @@ static void modload(const char *name, size_t len)
 	if (fd >= 0) close(fd);
 }
 
-void loadmodules(const char *listpath, int verbose)
+void loadmodules(int verbose)
 {
 	char path[256];
 	struct map list;
@@ -151,8 +151,8 @@ void loadmodules(const char *listpath, int verbose)
 
 	mods.debug = verbose;
 	uname(&mods.uts);
-	if (mapfile(listpath, &list) < 0) {
-		debug("no %s, loading no modules", listpath);
+	if (mapfile("/etc/xenlive/modules", &list) < 0) {
+		debug("no /etc/xenlive/modules, loading no modules");
 		return;
 	}
 	snprintf(path, sizeof path, "/lib/modules/%s/modules.dep", mods.uts.release);
