@@ -1,5 +1,6 @@
 #!/bin/sh
 # mkguests.sh GUEST-FILE...: $OUT/guests, the /guests folder of the medium:
+#   vmlinuz         the guest kernel (DEP_guest_kernel)
 #   initrd.gz       the guest initramfs (DEP_guest_initramfs)
 #   IMAGE.sfs       each image a guest uses (DEP_guest_image_IMAGE)
 #   NAME.cfg        an xl.cfg per guest file
@@ -11,13 +12,14 @@
 set -eu
 prog=mkguests
 die() { echo "$prog: fatal: $*" >&2; exit 1; }
-# where dom0 finds the medium (iso/dom0/init.c) and the kernel on it
+# where dom0 finds the medium (iso/dom0/init.c) and the guests on it
 dir=/run/xenlive/medium/guests
-kernel=/run/xenlive/medium/boot/vmlinuz
+kernel=$dir/vmlinuz
 disks=/var/lib/xen/disks
 
 g=$OUT/guests
 mkdir -p "$g"
+cp "$DEP_guest_kernel/vmlinuz" "$g/"
 cp "$DEP_guest_initramfs/initrd.gz" "$g/"
 names=
 for f in "$@"; do

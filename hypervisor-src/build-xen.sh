@@ -7,6 +7,8 @@ set -eu
 prog=build-xen
 # shellcheck source=../scripts/steplib.sh
 . "${SRC_ROOT:?}/scripts/steplib.sh"
+# shellcheck source=../scripts/kconfig.sh
+. "$SRC_ROOT/scripts/kconfig.sh"
 : "${PIN_xen_src:?}"
 
 fragment=$RECIPE_DIR/xenlive.kconfig
@@ -29,41 +31,7 @@ echo "$srcver" >src/.scmversion
 
 say "configure: defconfig + $(basename "$fragment")"
 make -s -C src/xen defconfig >/dev/null
-# drop the fragment's symbols from .config first, so that appending the
-# fragment does not make kconfig warn about every reassignment
-awk 'NR == FNR {
-	if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) mine[substr($0, 1, RLENGTH - 1)] = 1
-	else if ($0 ~ /^# CONFIG_[A-Za-z0-9_]+ is not set$/) mine[$2] = 1
-	next
-}
-{
-	sym = $0
-	sub(/^# /, "", sym); sub(/[= ].*/, "", sym)
-	if (!(sym in mine)) print
-}' "$fragment" src/xen/.config >config.tmp
-cat config.tmp "$fragment" >src/xen/.config
-make -s -C src/xen olddefconfig >/dev/null
-
-# every choice in the fragment must have survived olddefconfig; a "not set"
-# line also holds when the symbol is absent (its dependencies are off)
-bad=0
-while IFS= read -r line; do
-	case $line in
-	CONFIG_*)
-		sym=${line%%=*}
-		grep -qxF -- "$line" src/xen/.config && continue ;;
-	"# CONFIG_"*" is not set")
-		sym=${line#\# }
-		sym=${sym%% *}
-		grep -qxF -- "$line" src/xen/.config && continue
-		grep -q "^$sym=" src/xen/.config || continue ;;
-	*) continue ;;
-	esac
-	now=$(grep "^$sym=\|^# $sym is not set" src/xen/.config || echo "(absent)")
-	echo "$prog: fragment line not in final .config: $line (have: $now)" >&2
-	bad=1
-done <"$fragment"
-[ "$bad" -eq 0 ] || die "Kconfig fragment did not apply (see lines above); fix $fragment"
+kconfig_fragment src/xen "$fragment"
 
 version=$(make -s -C src/xen xenversion)
 say "build Xen $version ($srcver) with -j$JOBS"

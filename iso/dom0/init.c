@@ -1,6 +1,7 @@
 /* xenlive-init: the /init of the XenLive dom0 initramfs.
  *
- * Loads the drivers listed in /etc/xenlive/modules (initmod.c), finds the boot medium
+ * Loads the drivers listed in /etc/xenlive/modules (initmod.c; for a network
+ * boot also /etc/xenlive/modules.net), finds the boot medium
  * by its /live/xenlive.id, mounts /live/dom0.sfs under a tmpfs overlay and
  * switches to it.  It runs as PID 1, so it never returns: when something
  * fails it says what it tried and why, then runs a rescue shell (again
@@ -10,6 +11,7 @@
  *   /init                             this program (static)
  *   /bin/busybox, /bin/sh -> busybox  the rescue shell
  *   /etc/xenlive/modules              .ko basenames, one a line, # comments
+ *   /etc/xenlive/modules.net          the same, for a network boot only
  *   /lib/modules/$(uname -r)/modules.dep, modules.builtin, the .ko files
  * It creates /dev /proc /sys /run /newroot itself.
  *
@@ -582,13 +584,15 @@ int main(int argc, char **argv)
 		say("xenlive.rescue given: starting a rescue shell, exit it to continue booting");
 		shell();
 	}
-	loadmodules(cfg.debug);
+	loadmodules("/etc/xenlive/modules", cfg.debug);
 	if (cfg.root[0])
 		mountdevroot();
 	else {
-		if (netwanted(&cfg.net))
+		if (netwanted(&cfg.net)) {
+			/* NICs and NFS: only a network boot waits for them */
+			loadmodules("/etc/xenlive/modules.net", cfg.debug);
 			netmedium_or_die();
-		else
+		} else
 			findmedium();
 		mediumextras();
 		if (cfg.nopersistence || !strcmp(cfg.persistence, "off"))

@@ -143,7 +143,7 @@ static void modload(const char *name, size_t len)
 	if (fd >= 0) close(fd);
 }
 
-void loadmodules(int verbose)
+void loadmodules(const char *listpath, int verbose)
 {
 	char path[256];
 	struct map list;
@@ -151,8 +151,8 @@ void loadmodules(int verbose)
 
 	mods.debug = verbose;
 	uname(&mods.uts);
-	if (mapfile("/etc/xenlive/modules", &list) < 0) {
-		debug("no /etc/xenlive/modules, loading no modules");
+	if (mapfile(listpath, &list) < 0) {
+		debug("no %s, loading no modules", listpath);
 		return;
 	}
 	snprintf(path, sizeof path, "/lib/modules/%s/modules.dep", mods.uts.release);

@@ -2,10 +2,11 @@
 #ifndef XENLIVE_INITMOD_H
 #define XENLIVE_INITMOD_H
 
-/* Loads each module /etc/xenlive/modules names (one a line, # comments),
- * after its dependencies from modules.dep, each at most once; a module
- * that is built in is skipped, one that is missing or fails is a warning.
- * verbose: say what was loaded (xenlive.debug). */
-void loadmodules(int verbose);
+/* Loads each module the file list names (one a line, # comments), after
+ * its dependencies from modules.dep, each at most once (across calls too);
+ * a module that is built in is skipped, one that is missing or fails is a
+ * warning; a missing list loads nothing. verbose: say what was loaded
+ * (xenlive.debug). */
+void loadmodules(const char *list, int verbose);
 
 #endif

@@ -423,7 +423,7 @@ static int baseurl(const char *fetch, char *base, size_t bsize, char *err, size_
 }
 
 /* The files live/SHA256SUMS lists (what the system needs from its medium:
- * boot/ for the guests' kernel, live/, guests/) from base (a URL or a
+ * boot/, live/, guests/) from base (a URL or a
  * folder ending in '/') into a tmpfs on dir, then every checksum checked. */
 static int fill(const char *base, const char *dir, char *err, size_t size)
 {

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Take Debian's kernel package apart: vmlinuz, kernel-version, and two
 # module trees holding only the listed modules and what they need:
-#   modules-boot/lib/modules/VER   from modules.boot (initramfs)
-#   modules/lib/modules/VER        from modules.boot + modules.dom0 (dom0)
+#   modules-boot/lib/modules/VER   from modules.boot + modules.net (initramfs)
+#   modules/lib/modules/VER        from those + modules.dom0 (dom0)
 # Environment: see builder/RECIPES.md (OUT, RECIPE_DIR, PIN_kernel).
 set -eu
 
@@ -110,8 +110,8 @@ tree() {
 }
 
 rm -rf "$OUT/modules-boot" "$OUT/modules"
-tree modules-boot "$RECIPE_DIR/modules.boot"
-tree modules "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.dom0"
+tree modules-boot "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net"
+tree modules "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net" "$RECIPE_DIR/modules.dom0"
 
 cp "pkg/boot/vmlinuz-$ver" "$OUT/vmlinuz"
 echo "$ver" >"$OUT/kernel-version"

@@ -1,9 +1,12 @@
 #!/bin/sh
 # mkinitramfs.sh [KERNEL-STEP]: an initramfs of /init, a static BusyBox
 # for the rescue shell, and the modules of the recipe folder's modules.boot
-# (loaded by /init in that order with their dependencies) taken from
-# KERNEL-STEP's modules-boot tree (default: kernel). dom0's initramfs finds
-# and mounts the medium; the guests' one (guest-images/) mounts xvda.
+# (loaded by /init in that order with their dependencies) and modules.net
+# (the same, for a network boot only: /etc/xenlive/modules.net) taken from
+# KERNEL-STEP's modules-boot tree (default: kernel); a kernel step without
+# one (all built in: guest-images/kernel) gives an initramfs without
+# modules. dom0's initramfs finds and mounts the medium; the guests' one
+# (guest-images/) mounts xvda.
 set -eu
 kstep=$(echo "${1:-kernel}" | tr - _)
 eval "kdir=\${DEP_$kstep:?no dep on the ${1:-kernel} step}"
@@ -21,9 +24,14 @@ while read -r link; do
 	mkdir -p "root${link%/*}"
 	ln -sf /bin/busybox "root$link"
 done <"$DEP_busybox/busybox.links"
-cp -R "$kdir/modules-boot/lib/modules/$ver" root/lib/modules/
-grep -v '^[[:space:]]*#' "$RECIPE_DIR/modules.boot" | awk 'NF {print $1}' \
-	>root/etc/xenlive/modules
+if [ -d "$kdir/modules-boot" ]; then
+	cp -R "$kdir/modules-boot/lib/modules/$ver" root/lib/modules/
+	for l in modules modules.net; do
+		[ "$l" = modules ] && f=modules.boot || f=$l
+		[ -f "$RECIPE_DIR/$f" ] || continue
+		sed 's/#.*//' "$RECIPE_DIR/$f" | awk 'NF {print $1}' >"root/etc/xenlive/$l"
+	done
+fi
 # fixed times and owners: same inputs, same bytes
 find root -exec touch -h -d @0 {} +
 (cd root && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |

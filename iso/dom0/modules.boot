@@ -68,20 +68,3 @@ nls_cp437
 nls_ascii
 nls_utf8
 nls_iso8859_1
-
-# network boot (fetch=, nfsroot=; initnet.c): common wired NICs (Intel,
-# Broadcom, Realtek, QEMU/KVM and VMware virtual ones) and the NFS client
-e1000
-e1000e
-igb
-igc
-ixgbe
-tg3
-bnx2
-bnxt_en
-r8169
-8139too
-virtio_net
-vmxnet3
-nfs
-nfsv3

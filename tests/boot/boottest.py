@@ -11,6 +11,7 @@ default entry pick their entry in the boot menu over the serial console,
 as a person would. A boot that stalls fails at its deadline."""
 
 import argparse
+import bisect
 import http.server
 import os
 import re
@@ -75,6 +76,8 @@ class Console:
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.raw = b""
+        # (bytes of raw so far, seconds since power-on) after each read
+        self.stamps = []
         self.start = time.monotonic()
 
     def text(self):
@@ -93,6 +96,7 @@ class Console:
             if not chunk:
                 raise EOFError("QEMU exited (status %s)" % self.proc.wait())
             self.raw += chunk
+            self.stamps.append((len(self.raw), time.monotonic() - self.start))
             self.log.write(chunk)
             self.log.flush()
 
@@ -114,6 +118,16 @@ class Console:
             self.proc.stdin.write(data[i:i + 8])
             self.proc.stdin.flush()
             time.sleep(0.05)
+
+    def when(self, pattern, since=0):
+        """Seconds after power-on at which the first match of the bytes
+        pattern (at or after byte since of the raw console) had arrived,
+        and where it ends; (None, since) if it never came."""
+        m = re.compile(pattern).search(self.raw, since)
+        if not m:
+            return None, since
+        i = bisect.bisect_left(self.stamps, (m.end(), -1.0))
+        return self.stamps[i][1], m.end()
 
     def elapsed(self):
         return time.monotonic() - self.start
@@ -269,11 +283,22 @@ def reach_guests(sh, addr, deadline):
     return None
 
 
+# check_lan's watcher, typed at dom0's shell (%s: the guests)
+WATCH = r"for g in %s; do (l=/var/log/xen/console/guest-$g.log; until " \
+    r"a=$(sed -n 's/^guest: eth0 \(.*\) by DHCP.*/\1/p' $l 2>/dev/null) && " \
+    r"[ -n " + '"$a"' + r" ] && wget -q -T 2 -O /dev/null http://$a/; do " \
+    r"usleep 200000; done; echo reached-$g) & done"
+
+
 def check_lan(con, deadline, since, ready):
     """One NIC on a LAN with a DHCP server (QEMU's user network), a 1 GiB
     machine: xenbr0 bridges the NIC and dom0 gets its address by DHCP; the
     demo guests run, get addresses on the same LAN, answer dom0's ping and
-    serve their pages."""
+    serve their pages. A watcher in dom0 prints reached-NAME the moment a
+    guest's page answers (polled every 0.2 s; the address from the guest's
+    console log): that is when the guests are reachable, and the end of
+    the boot timeline."""
+    con.send(WATCH % " ".join(GUESTS))
     net = con.wait_for(r"xenlive: network: xenbr0 on (\S+), (\S+) by DHCP",
                        deadline)
     if not net.group(2).startswith("10.0.2."):
@@ -293,7 +318,10 @@ def check_lan(con, deadline, since, ready):
     why = reach_guests(sh, addr, deadline)
     if why:
         return False, why, con
-    reachable = con.elapsed()
+    reachable = 0.0
+    for g in GUESTS:
+        con.wait_for(r"\nreached-%s\b" % g, deadline, since)
+        reachable = max(reachable, con.when(rb"\nreached-%s\b" % g.encode())[0])
     mem = sh.run("free -m | awk '/^Mem:/ {print \"used-\" $3 \"-of-\" $2}'",
                  deadline)
     used = re.search(r"used-(\d+)-of-(\d+)", mem)
@@ -437,9 +465,13 @@ def check_guests(con, deadline, since, ready):
                      .format(g=GUESTS[0]), deadline)
     if "down-0-0\n" not in out:
         return False, "xl shutdown of %s2 did not stop it cleanly" % GUESTS[0], con
-    why = check_guest_disk(con, Shell(con, since), deadline + DISK_TIME)
+    sh = Shell(con, since)
+    why = check_guest_disk(con, sh, deadline + DISK_TIME)
     if why:
         return False, why, con
+    ok, many = check_many(sh, deadline + DISK_TIME + MANY_TIME)
+    if not ok:
+        return False, many, con
     return True, "dom0 ready after %.1fs; %s; %s at login prompts, on " \
         "xenbr0 (%s), answering ping and http; a second %s created " \
         "(login prompt %.1fs after xl create), then shut down cleanly; " \
@@ -449,11 +481,86 @@ def check_guests(con, deadline, since, ready):
         "%.1fs after the guests started" % (
             ready, summary.group(0), " ".join(GUESTS),
             " ".join("%s %s" % (g, addr[g]) for g in GUESTS), GUESTS[0],
-            prompt, con.elapsed() - started), con
+            prompt, con.elapsed() - started) + "; " + many, con
 
 
-# seconds the guests case has beyond the others' for check_guest_disk
+# seconds the guests case has beyond the others' for check_guest_disk and
+# check_many
 DISK_TIME = 300
+MANY_TIME = 900
+# "too many guests": copies of tiny that must run at once on the case's
+# 2 GiB machine (the demo guests' 32 MiB each, issue 11)
+MANY = 40
+
+
+def check_many(sh, deadline):
+    """"Too many guests", the live CD exercise: copies of tiny (many1,
+    many2, ...) started with xl create from the shipped config until Xen
+    has no room left. At least MANY run at once, each got an address from
+    dom0 and answers its ping; the create that did not fit fails saying
+    there is not enough free memory (xl's check, our patch 0003) and leaves
+    no domain behind; dom0 stays responsive,
+    with no out-of-memory kill in its kernel log. All are destroyed after.
+    (True, what was seen) or (False, why)."""
+    cfg = "/run/xenlive/medium/guests/%s.cfg" % GUESTS[0]
+    # in the background: one xl create after another, until one fails
+    sh.run("(i=0; while [ $i -lt 99 ] && xl create %s \"name=\\\"many$((i+1))\\\"\" "
+           ">/tmp/many.log 2>&1; do i=$((i+1)); done; echo many-started-$i) "
+           ">/tmp/many.out 2>&1 & :" % cfg, deadline)
+    m = sh.until("cat /tmp/many.out", r"many-started-(\d+)", deadline,
+                 "the xl create loop did not end")
+    n = int(m.group(1))
+    if n < MANY:
+        out = sh.run("tail -n 5 /tmp/many.log", deadline)
+        return False, "only %d copies of %s started, want %d: %s" % (
+            n, GUESTS[0], MANY, out.strip())
+    # (the echoed command holds "why-:/", never "why-:not")
+    out = sh.run("grep -m 1 'not enough free memory for domain many' "
+                 "/tmp/many.log | sed 's/^/why-:/'; echo half-$(xl list | "
+                 "grep -c '^many%d ')" % (n + 1), deadline)
+    why = re.search(r"why-:(not enough free memory for domain many\d+: it "
+                    r"needs \d+ MiB, Xen has \d+ MiB free)", out)
+    if not why:
+        out = sh.run("tail -n 5 /tmp/many.log", deadline)
+        return False, "xl create of copy %d failed without saying there " \
+            "is not enough free memory: %s" % (n + 1, out.strip())
+    if "half-0\n" not in out:
+        return False, "the refused copy many%d is left in xl list" % (n + 1)
+    # every copy gets a lease and answers ping; they all call themselves
+    # tiny (the config's xenlive.name), so their leases are found by MAC
+    sh.run("for d in $(xl list | awk '$1 ~ /^many/ {print $1}'); do xl "
+           "network-list $d | awk 'NR == 2 {print tolower($3)}'; done "
+           ">/tmp/many.mac", deadline)
+    lease = "kill -USR1 $(cat /var/run/udhcpd.xenbr0.pid); sleep 1; " \
+        "dumpleases -f /var/lib/udhcpd/xenbr0.leases | awk 'NR == FNR " \
+        "{m[$1] = 1; next} tolower($1) in m {print $2}' /tmp/many.mac - " \
+        ">/tmp/many.addr; "
+    sh.until(lease + "echo leases-$(wc -l </tmp/many.addr)",
+             r"leases-%d\n" % n, deadline,
+             "not every copy of %s got a DHCP lease" % GUESTS[0])
+    out = sh.run("for a in $(cat /tmp/many.addr); do ping -c 1 -W 5 $a "
+                 ">/dev/null && echo ok; done | grep -c ok | sed "
+                 "'s/^/pinged-/'", deadline)
+    if "pinged-%d\n" % n not in out:
+        return False, "not every copy of %s answers ping: %s" % (
+            GUESTS[0], out.strip())
+    t = time.monotonic()
+    out = sh.run("echo oom-$(dmesg | grep -ci 'out of memory\\|oom-kill'); "
+                 "echo running-$(xl list | grep -c '^many')", deadline)
+    answer = time.monotonic() - t
+    if "oom-0\n" not in out:
+        return False, "dom0's kernel killed a process for lack of memory"
+    if "running-%d\n" % n not in out:
+        return False, "fewer than %d copies still run: %s" % (n, out.strip())
+    out = sh.run("for d in $(xl list | awk '$1 ~ /^many/ {print $1}'); do "
+                 "xl destroy $d & done; wait; echo left-$(xl list | grep -c "
+                 "'^many')", deadline)
+    if "left-0\n" not in out:
+        return False, "copies of %s left after xl destroy" % GUESTS[0]
+    return True, "too many guests: %d copies of %s ran at once, each " \
+        "with a lease and answering ping; copy %d refused (%s); dom0 " \
+        "answered in %.1fs, no OOM kill" % (n, GUESTS[0], n + 1,
+                                             why.group(1), answer)
 
 
 def check_guest_disk(con, sh, deadline):
@@ -569,6 +676,45 @@ def check_guest_disk(con, sh, deadline):
     return None
 
 
+# the boot timeline (--timeline): what the console shows at the end of
+# each stage, in order; a stage whose line never came is left out
+STAGES = [
+    ("firmware until the boot menu", rb"Automatic boot in|will be (?:booted|executed) automatically"),
+    ("boot menu timeout", rb"Loading /boot/xen\.gz"),
+    ("loading Xen, dom0 kernel, initramfs", rb"\(XEN\) Xen version"),
+    ("Xen until it starts dom0", rb"\(XEN\) Freed \d+kB init memory"),
+    ("dom0 kernel until /init", rb"xenlive-init: starting"),
+    ("initramfs until switch_root", rb"xenlive-init: switching to dom0 root"),
+    ("rcS until dom0 ready", rb"xenlive: dom0 ready"),
+    ("network", rb"xenlive: network: xenbr0 (?:on \S+, \S+ by DHCP|host-only)"),
+]
+
+
+def timeline(con):
+    """Lines of the boot timeline: seconds after power-on, seconds since
+    the line before, stage. The boot's stages in order, then each demo
+    guest's (they come up side by side, so in order of time): its xl create
+    done (rcS's line) and its page answering dom0 (`reached-NAME`, printed
+    by check_lan's watcher)."""
+    rows, last, pos = [], 0.0, 0
+    for what, pat in STAGES:
+        at, end = con.when(pat, pos)
+        if at is not None:
+            rows.append((at, at - last, what))
+            last, pos = at, end
+    events = []
+    for g in GUESTS:
+        for what, pat in (("guest %s: started (xl create done)", rb"xenlive: guest %s started"),
+                          ("guest %s: page answers dom0", rb"\nreached-%s\b")):
+            at, _ = con.when(pat % g.encode(), pos)
+            if at is not None:
+                events.append((at, what % g))
+    for at, what in sorted(events):
+        rows.append((at, at - last, what))
+        last = at
+    return ["%7.1fs %+6.1fs  %s" % r for r in rows]
+
+
 def run_case(case, iso, timeout, logdir, mem):
     logpath = os.path.join(logdir, case + ".log")
     mon = os.path.join(logdir, case + ".monitor")
@@ -661,6 +807,9 @@ def main():
                     "for the cases that go on to guests)")
     ap.add_argument("--mem", type=int, default=2048, help="guest MiB")
     ap.add_argument("--logdir", default="build/test")
+    ap.add_argument("--timeline", action="store_true",
+                    help="after each case, the boot's timeline from its "
+                    "console (the lan case times the guests too)")
     ap.add_argument("cases", nargs="*", default=list(CASES))
     a = ap.parse_args()
     for c in a.cases:
@@ -672,6 +821,9 @@ def main():
 
     def one(c):
         ok, why, con = run_case(c, a.iso, a.timeout, a.logdir, a.mem)
+        if a.timeline:
+            print("timeline of %s (seconds after power-on, since the line "
+                  "before):\n%s" % (c, "\n".join(timeline(con))))
         return ok, why, con.elapsed(), os.path.join(a.logdir, c + ".log")
     run_cases(a.cases, one)
 
