@@ -39,6 +39,6 @@ function fetch(s) {
 END {
 	flush()
 	printf "#!ipxe\n# XenLive network boot menu (iPXE), made from the ISO's isolinux.cfg.\n"
-	printf "menu XenLive\n%schoose --default %s --timeout 3000 target || goto %s\ngoto ${target}\n", items, dflt, dflt
+	printf "menu XenLive\n%schoose --default %s --timeout 1000 target || goto %s\ngoto ${target}\n", items, dflt, dflt
 	printf "%s:failed\necho XenLive: boot failed, dropping to the iPXE shell\nshell\n", body
 }

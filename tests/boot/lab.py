@@ -660,6 +660,20 @@ def case_disk(a, b, deadline):
     got = fetch(url, deadline)
     if got != token + "\n":
         return False, "files on B serves %r, not the file it wrote on A" % got
+    # a read can come from the guest's page cache: write on B too, sync,
+    # drop the guest's caches and read both files back from the disk
+    after = "after-" + token
+    gsh = console_login(b.con, g, min(deadline, time.monotonic() + 300))
+    out = gsh.run("echo %s >/srv/files/shared/after.txt && sync && echo 3 "
+                  ">/proc/sys/vm/drop_caches && sed 's/^/disk-/' "
+                  "/srv/files/shared/moved.txt /srv/files/shared/after.txt"
+                  % after, min(deadline, time.monotonic() + 120))
+    b.sh = console_leave(b.con, deadline)
+    if "disk-%s\ndisk-%s\n" % (token, after) not in out:
+        return False, "files on B, after the move, did not write, sync and " \
+            "read back from its disk: %s" % out[-300:]
+    if not b.sh:
+        return False, "Ctrl-] did not return from xl console files on B"
     out = b.run("drbdadm role %s; drbdadm dstate %s" % (g, g), deadline)
     WRITTEN[g] = (token, addr)
     return True, "files' disk replicated A->B in %.1fs (DRBD, then %s); " \
@@ -693,13 +707,18 @@ def case_peer(a, b, deadline):
             time.sleep(3)
         lost = drbd_state(b, g, deadline)
         gsh = console_login(b.con, g, deadline)
-        out = gsh.run("echo %s >/srv/files/shared/outage.txt && sync && sed "
-                      "'s/^/wrote-/' /srv/files/shared/outage.txt" % token,
-                      deadline)
+        try:
+            out = gsh.run("echo %s >/srv/files/shared/outage.txt && sync && "
+                          "sed 's/^/wrote-/' /srv/files/shared/outage.txt"
+                          % token, min(deadline, time.monotonic() + 180))
+        except TimeoutError:
+            out = "no answer in 180 s"
         b.sh = console_leave(b.con, deadline)
         if "wrote-%s\n" % token not in out:
+            state = b.run("cat /proc/drbd; dmesg | tail -n 8", deadline) \
+                if b.sh else ""
             return False, "files on B could not write with its DRBD peer " \
-                "gone: %s" % out
+                "gone: %s; B: %s" % (out[-200:], state)
         if not b.sh:
             return False, "Ctrl-] did not return from xl console files on B"
         got = fetch("http://%s/files/shared/outage.txt" % addr, deadline)
