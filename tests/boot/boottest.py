@@ -322,8 +322,8 @@ def check_lan(con, deadline, since, ready):
         return False, why, con
     reachable = 0.0
     for g in GUESTS:
-        con.wait_for(r"\nreached-%s\b" % g, deadline, since)
-        reachable = max(reachable, con.when(rb"\nreached-%s\b" % g.encode())[0])
+        con.wait_for(r"reached-%s\b" % g, deadline, since)
+        reachable = max(reachable, con.when(rb"reached-%s\b" % g.encode())[0])
     mem = sh.run("free -m | awk '/^Mem:/ {print \"used-\" $3 \"-of-\" $2}'",
                  deadline)
     used = re.search(r"used-(\d+)-of-(\d+)", mem)
@@ -709,7 +709,7 @@ def timeline(con):
     events = []
     for g in GUESTS:
         for what, pat in (("guest %s: started (xl create done)", rb"xenlive: guest %s started"),
-                          ("guest %s: page answers dom0", rb"\nreached-%s\b")):
+                          ("guest %s: page answers dom0", rb"reached-%s\b")):
             at, _ = con.when(pat % g.encode(), pos)
             if at is not None:
                 events.append((at, what % g))
