@@ -39,13 +39,20 @@ console tails, then `N passed, N failed`.
             its disk is made a DRBD resource replicated to B (`xenlive-lab
             replicate`), it starts again on A and serves the file (a second
             guest on the DRBD disk is refused), then
-            moves to B, where it serves the same file at the same address
+            moves to B, where it serves the same file at the same address;
+            there it writes a second file, syncs, drops its caches and
+            reads both back from the disk
   peer      files runs on B when its DRBD peer A drops off the LAN: it
             goes on writing on B; A back, the resource resyncs by itself
   evacuate  B, a lab node running files, powers off: its shutdown moves
             files to A first (its DRBD peer), where it serves both files
             (the one written while A was away too)
-  dies      B boots again; while A migrates tiny to it, B's QEMU is
+  rejoin    B boots again, without its side of files' DRBD resource (a
+            live system forgets it): `xenlive-lab replicate files B` on A,
+            where files runs, gives B a new side and syncs it; files
+            moves to B and reads there, caches dropped, from B's copy of
+            the disk, what it wrote on A and while A was away, and writes
+  dies      B boots again (unless rejoin did); while A migrates tiny to it, B's QEMU is
             killed: tiny goes on running on A (uptime not reset) and
             xenlive-lab migrate says so"""
 
@@ -69,7 +76,7 @@ from boottest import Console, Shell, guest_addresses, console_login, \
 LAN = "192.168.77"
 SERVER = LAN + ".254"
 CASES = ["nodes", "join", "refused", "migrate", "memory", "save", "disk",
-         "peer", "evacuate", "dies"]
+         "peer", "evacuate", "rejoin", "dies"]
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LOGDIR = "build/test"  # set by inner()
 DROPBEAR = os.path.join(TOP, "build/out/dropbear/root/usr/sbin/dropbearmulti")
@@ -782,12 +789,80 @@ def case_evacuate(a, b, deadline):
             if "outage" in WRITTEN else "")
 
 
-def case_dies(a, b, deadline, addr):
-    """B (powered off by the evacuate case) boots again; A migrates tiny to
-    B and B's QEMU is killed while the guest's memory goes over: tiny goes
-    on running on A, uptime not reset, and xenlive-lab migrate says so."""
+def up(node):
+    return node.sh is not None and node.con.proc.poll() is None
+
+
+def case_rejoin(a, b, deadline):
+    """B, powered off by the evacuate case, boots again and has forgotten
+    its side of files' DRBD resource (a live system): `xenlive-lab
+    replicate files B` on A, where files runs, gives B a new side and
+    copies A's data to it while files keeps running; files then moves to
+    B, drops its caches and reads there, from B's copy of the disk, what it
+    wrote before (on A, and on B while A was away), then writes again."""
+    g = "files"
+    if g not in WRITTEN:
+        return False, "not run: the disk case did not pass"
+    if up(b):
+        return False, "not run: B did not power off in the evacuate case"
+    token, addr = WRITTEN[g]
     b.power_on_again()
     b.boot(deadline)
+    b.run("xl destroy %s" % g, deadline)  # B's own, on its plain disk
+    if where((a, b), g, deadline, ["A"]) != ["A"]:
+        return False, "files does not run on A alone to start with"
+    before = drbd_state(a, g, deadline)
+    t0 = time.monotonic()
+    out = a.run("xenlive-lab replicate %s %s; echo rep-$?" % (g, b.addr),
+                deadline)
+    synced = time.monotonic() - t0
+    if "rep-0\n" not in out:
+        return False, "xenlive-lab replicate files B (files' DRBD disk, " \
+            "its peer back) failed: %s" % out
+    for n in (a, b):
+        now = drbd_state(n, g, deadline)
+        if now != ("Connected", "UpToDate/UpToDate"):
+            return False, "files' DRBD resource on %s is %s %s after " \
+                "replicate" % (n.name, now[0], now[1])
+    out = a.run("xenlive-lab migrate %s %s; echo mig-$?" % (g, b.addr),
+                deadline)
+    if "mig-0\n" not in out:
+        return False, "xenlive-lab migrate files A -> B failed: %s" % out
+    if where((a, b), g, deadline, ["B"]) != ["B"]:
+        return False, "files does not run on B alone after the migration"
+    names = ["moved"] + (["outage"] if "outage" in WRITTEN else [])
+    want = [token] + ([WRITTEN["outage"]] if "outage" in WRITTEN else [])
+    again = "rejoin-" + token
+    gsh = console_login(b.con, g, min(deadline, time.monotonic() + 300))
+    out = gsh.run("echo 3 >/proc/sys/vm/drop_caches && sed 's/^/disk-/' %s "
+                  "&& echo %s >/srv/files/shared/rejoin.txt && sync && "
+                  "echo synced" % (" ".join("/srv/files/shared/%s.txt" % f
+                                            for f in names), again),
+                  min(deadline, time.monotonic() + 120))
+    b.sh = console_leave(b.con, deadline)
+    if "".join("disk-%s\n" % w for w in want) not in out or \
+            "synced\n" not in out:
+        return False, "files on B, its disk copied from A, did not read " \
+            "back %s and write again: %s" % (" ".join(names), out[-300:])
+    if not b.sh:
+        return False, "Ctrl-] did not return from xl console files on B"
+    got = fetch("http://%s/files/shared/rejoin.txt" % addr, deadline)
+    if got != again + "\n":
+        return False, "files on B serves %r for the file it wrote there" % got
+    return True, "B rebooted; files' DRBD resource (A: %s %s) got a new " \
+        "side on B and was in sync after %.1fs while files ran on A; moved " \
+        "to B, files read from B's disk what it wrote before (%s) and " \
+        "wrote again" % (before[0], before[1], synced, ", ".join(names))
+
+
+def case_dies(a, b, deadline, addr):
+    """B (powered off by the evacuate case, unless the rejoin case booted
+    it again) boots again; A migrates tiny to B and B's QEMU is killed
+    while the guest's memory goes over: tiny goes on running on A, uptime
+    not reset, and xenlive-lab migrate says so."""
+    if not up(b):
+        b.power_on_again()
+        b.boot(deadline)
     b.run("xl destroy tiny", deadline)  # B's own; tiny is coming from A
     if where([a], "tiny", deadline, ["A"]) != ["A"]:
         return False, "tiny does not run on A to start with"
@@ -895,6 +970,8 @@ def inner(iso, netboot, timeout, logdir, mem, cases):
                     ok, why = case_peer(a, b, deadline)
                 elif case == "evacuate":
                     ok, why = case_evacuate(a, b, deadline)
+                elif case == "rejoin":
+                    ok, why = case_rejoin(a, b, deadline)
                 else:
                     ok, why = case_dies(a, b, deadline, addr)
             except (TimeoutError, EOFError) as e:
