@@ -15,7 +15,14 @@ cp "$DEP_busybox/busybox" "$root/bin/busybox"
 while read -r link; do
 	link=/${link#/}
 	case $link in /bin/busybox|/) continue ;; esac
-	dir=${link%/*}
-	up=$(echo "${dir#/}" | sed 's,[^/]*,..,g')
+	# as many ..s as the link's folder is deep, without a fork per link
+	# (400 links: 4 s with echo | sed)
+	rel=${link#/}
+	rel=${rel%/*}
+	up=..
+	while [ "${rel#*/}" != "$rel" ]; do
+		rel=${rel#*/}
+		up=../$up
+	done
 	ln -sf "$up/bin/busybox" "$root$link"
 done <"$DEP_busybox/busybox.links"
