@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build the demo guests' kernel from Debian's pinned linux source package
-# (upstream tarball + Debian's patches) with our fragment domu.config over
+# (upstream tarball + Debian's patches + ours) with our fragment domu.config over
 # `make allnoconfig`. Everything built in, no modules. Outputs in $OUT:
 #   vmlinuz          the bzImage (xz inside), what xl.cfg's kernel names
 #   kernel-version   its `uname -r`
@@ -21,6 +21,8 @@ unpack "$PIN_linux_src"
 # Debian's own patch series, as Debian's kernel is built (bug fixes,
 # hardening defaults); they touch no option of ours
 debian_patches "$PIN_linux_src" '*' >patches.log
+# then ours (kernel/patches/, each one says why)
+our_patches "$RECIPE_DIR/kernel/patches"
 
 # The kernel stamps time, user and host into its version string (uname -v,
 # the boot banner). Fix them (the date is the tarball's, as for Xen), so the
