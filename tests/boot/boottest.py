@@ -45,6 +45,7 @@ CASES = {
     "guests": (BIOS, CD, 0),
     "lan": (BIOS, CD, 0),
     "uplink": (BIOS, CD, 0),
+    "nodhcp": (BIOS, CD, 0),
 }
 # network cards (default: none); `lan` has a LAN with DHCP (QEMU's user
 # network), `uplink` the same one with its cable unplugged until dom0 runs
@@ -52,12 +53,14 @@ CASES = {
 NICS = {
     "lan": ["-nic", "user,model=e1000"],
     "uplink": ["-netdev", "user,id=n0", "-device", "e1000,netdev=n0"],
+    # a cable in, but nothing answers DHCP: the NIC alone on a QEMU hub
+    "nodhcp": ["-netdev", "hubport,id=n0,hubid=0", "-device", "e1000,netdev=n0"],
 }
 # MiB of RAM (default --mem); `lan` is the smallest machine dom0 must
 # work on, 1 GiB
 MEMORY = {"lan": 1024}
 # cases that go on after dom0 ready: guests, consoles, network
-LONG = ("guests", "lan", "uplink")
+LONG = ("guests", "lan", "uplink", "nodhcp")
 # the demo guests the default profile starts (GUESTS_AUTOSTART)
 GUESTS = ["tiny", "files"]
 # what each boot menu shows while it waits for a key
@@ -333,6 +336,37 @@ def check_lan(con, deadline, since, ready):
             ready, net.group(2), net.group(1), summary.group(0),
             " ".join(GUESTS), " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
             reachable, used.group(1) if used else "?", used.group(2) if used else "?"), con
+
+
+def check_nodhcp(con, deadline, since, ready):
+    """The NIC has link, but no DHCP server answers: the guests, started
+    as soon as xenbr0 existed, were on it while dom0 asked. After dom0
+    gives up, xenbr0 turns host-only without being made again: the
+    guests' vifs stay its ports, the guests get leases from dom0's udhcpd
+    and answer its ping and serve their pages."""
+    net = con.wait_for(r"xenlive: network: no DHCP answer on (\S+), xenbr0 "
+                       r"host-only", deadline)
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    if summary.group(1) != summary.group(2):
+        return False, "not every guest started: %s" % summary.group(0), con
+    # what this case is for: guests whose vifs were ports of xenbr0 when
+    # dom0 gave up on DHCP
+    if not con.when(rb"xenlive: guest \S+ started")[1] < \
+            con.when(rb"no DHCP answer on")[1]:
+        return False, "no guest had started before dom0 gave up on DHCP", con
+    sh = Shell(con, max(since, summary.end(), net.end()))
+    addr = guest_addresses(sh, deadline)
+    off = [g for g in GUESTS if not addr[g].startswith("10.99.0.")]
+    if off:
+        return False, "not host-only: %s" % addr, con
+    why = reach_guests(sh, addr, deadline)
+    if why:
+        return False, why, con
+    return True, "dom0 ready after %.1fs; guests started, then no DHCP " \
+        "answer on %s and xenbr0 host-only; %s on xenbr0 (%s), answering " \
+        "ping and http" % (
+            ready, net.group(1), " ".join(GUESTS),
+            " ".join("%s %s" % (g, addr[g]) for g in GUESTS)), con
 
 
 def check_uplink(con, deadline, since, ready, mon):
@@ -767,6 +801,8 @@ def run_case(case, iso, timeout, logdir, mem):
             return check_lan(con, deadline, got.end(), ready)
         if case == "uplink":
             return check_uplink(con, deadline, got.end(), ready, mon)
+        if case == "nodhcp":
+            return check_nodhcp(con, deadline, got.end(), ready)
         if entry == 1:
             # the safe-mode entry, not the default one, was booted
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")
