@@ -527,6 +527,8 @@ MANY_TIME = 900
 # "too many guests": copies of tiny that must run at once on the case's
 # 2 GiB machine (the demo guests' 32 MiB each, issue 11)
 MANY = 40
+# seconds one xl create of check_many may take (about 3 s unloaded)
+CREATE_TIME = 120
 
 
 def check_many(sh, deadline):
@@ -539,17 +541,29 @@ def check_many(sh, deadline):
     with no out-of-memory kill in its kernel log. All are destroyed after.
     (True, what was seen) or (False, why)."""
     cfg = "/run/xenlive/medium/guests/%s.cfg" % GUESTS[0]
-    # in the background: one xl create after another, until one fails
-    sh.run("(i=0; while [ $i -lt 99 ] && xl create %s \"name=\\\"many$((i+1))\\\"\" "
-           ">/tmp/many.log 2>&1; do i=$((i+1)); done; echo many-started-$i) "
-           ">/tmp/many.out 2>&1 & :" % cfg, deadline)
-    m = sh.until("cat /tmp/many.out", r"many-started-(\d+)", deadline,
-                 "the xl create loop did not end")
+    # in the background: one xl create after another, until one fails;
+    # each success stamped with dom0's uptime. A create that hangs is
+    # stopped after CREATE_TIME (the loop ends there, and the case fails
+    # saying what dom0 was doing)
+    sh.run("(i=0; t=$(cut -d ' ' -f 1 /proc/uptime); echo start-$t; "
+           "while [ $i -lt 99 ] && timeout %d xl create %s "
+           "\"name=\\\"many$((i+1))\\\"\" >/tmp/many.log 2>&1; do "
+           "i=$((i+1)); echo created-$i-$(cut -d ' ' -f 1 /proc/uptime); "
+           "done; echo many-started-$i) >/tmp/many.out 2>&1 & :"
+           % (CREATE_TIME, cfg), deadline)
+    try:
+        m = sh.until("tail -n 1 /tmp/many.out", r"many-started-(\d+)",
+                     deadline, "the xl create loop did not end")
+    except TimeoutError as e:
+        return False, "%s: %s" % (e, many_diagnosis(sh, deadline + 120))
     n = int(m.group(1))
     if n < MANY:
-        out = sh.run("tail -n 5 /tmp/many.log", deadline)
         return False, "only %d copies of %s started, want %d: %s" % (
-            n, GUESTS[0], MANY, out.strip())
+            n, GUESTS[0], MANY, many_diagnosis(sh, deadline))
+    stamps = [float(t) for t in re.findall(
+        r"(?:start|created-\d+)-(\d+\.\d+)",
+        sh.run("cat /tmp/many.out", deadline))]
+    slowest = max(b - a for a, b in zip(stamps, stamps[1:]))
     # (the echoed command holds "why-:/", never "why-:not")
     out = sh.run("grep -m 1 'not enough free memory for domain many' "
                  "/tmp/many.log | sed 's/^/why-:/'; echo half-$(xl list | "
@@ -557,9 +571,9 @@ def check_many(sh, deadline):
     why = re.search(r"why-:(not enough free memory for domain many\d+: it "
                     r"needs \d+ MiB, Xen has \d+ MiB free)", out)
     if not why:
-        out = sh.run("tail -n 5 /tmp/many.log", deadline)
         return False, "xl create of copy %d failed without saying there " \
-            "is not enough free memory: %s" % (n + 1, out.strip())
+            "is not enough free memory: %s" % (
+                n + 1, many_diagnosis(sh, deadline))
     if "half-0\n" not in out:
         return False, "the refused copy many%d is left in xl list" % (n + 1)
     # every copy gets a lease and answers ping; they all call themselves
@@ -593,10 +607,23 @@ def check_many(sh, deadline):
                  "'^many')", deadline)
     if "left-0\n" not in out:
         return False, "copies of %s left after xl destroy" % GUESTS[0]
-    return True, "too many guests: %d copies of %s ran at once, each " \
-        "with a lease and answering ping; copy %d refused (%s); dom0 " \
-        "answered in %.1fs, no OOM kill" % (n, GUESTS[0], n + 1,
-                                             why.group(1), answer)
+    return True, "too many guests: %d copies of %s ran at once (started " \
+        "in %.0fs, the slowest xl create %.1fs), each with a lease and " \
+        "answering ping; copy %d refused (%s); dom0 answered in %.1fs, no " \
+        "OOM kill" % (n, GUESTS[0], stamps[-1] - stamps[0], slowest, n + 1,
+                      why.group(1), answer)
+
+
+def many_diagnosis(sh, deadline):
+    """What dom0 was doing when the xl create loop of check_many failed
+    or did not end: the loop's last lines, xl's last words, the domains,
+    the toolstack's processes, the hotplug scripts' log, load and memory."""
+    return sh.run(
+        "tail -n 2 /tmp/many.out; tail -n 4 /tmp/many.log; xl list | "
+        "tail -n 3; ps | grep -v ' \\[' | grep 'xl\\|xen\\|block\\|vif"
+        "\\|losetup\\|udhcp' | grep -v grep | tail -n 12; tail -n 6 "
+        "/var/log/xen/xen-hotplug.log; cat /proc/loadavg; xl info | "
+        "grep free_memory; dmesg | tail -n 4", deadline).strip()
 
 
 def check_guest_disk(con, sh, deadline):
