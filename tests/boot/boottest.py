@@ -288,6 +288,17 @@ def reach_guests(sh, addr, deadline):
     return None
 
 
+def guests_on(sh, prefix, place, deadline):
+    """Each demo guest's address (guest_addresses), which must start with
+    prefix (place says where that is), then reach_guests: (the addresses,
+    the first failure or None)."""
+    addr = guest_addresses(sh, deadline)
+    off = [g for g in GUESTS if not addr[g].startswith(prefix)]
+    if off:
+        return addr, "not %s: %s" % (place, addr)
+    return addr, reach_guests(sh, addr, deadline)
+
+
 # check_lan's watcher, typed at dom0's shell (%s: the guests)
 WATCH = r"for g in %s; do (l=/var/log/xen/console/guest-$g.log; until " \
     r"a=$(sed -n 's/^guest: eth0 \(.*\) by DHCP.*/\1/p' $l 2>/dev/null) && " \
@@ -316,11 +327,7 @@ def check_lan(con, deadline, since, ready):
     missing = [g for g in GUESTS if "inlist-%s\n" % g not in out]
     if missing:
         return False, "not in xl list: %s" % " ".join(missing), con
-    addr = guest_addresses(sh, deadline)
-    off = [g for g in GUESTS if not addr[g].startswith("10.0.2.")]
-    if off:
-        return False, "not on the LAN: %s" % addr, con
-    why = reach_guests(sh, addr, deadline)
+    addr, why = guests_on(sh, "10.0.2.", "on the LAN", deadline)
     if why:
         return False, why, con
     reachable = 0.0
@@ -355,11 +362,7 @@ def check_nodhcp(con, deadline, since, ready):
             con.when(rb"no DHCP answer on")[1]:
         return False, "no guest had started before dom0 gave up on DHCP", con
     sh = Shell(con, max(since, summary.end(), net.end()))
-    addr = guest_addresses(sh, deadline)
-    off = [g for g in GUESTS if not addr[g].startswith("10.99.0.")]
-    if off:
-        return False, "not host-only: %s" % addr, con
-    why = reach_guests(sh, addr, deadline)
+    addr, why = guests_on(sh, "10.99.0.", "host-only", deadline)
     if why:
         return False, why, con
     return True, "dom0 ready after %.1fs; guests started, then no DHCP " \

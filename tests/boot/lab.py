@@ -221,15 +221,12 @@ class Poller(threading.Thread):
         """failed requests (no answer within 1 s) of those sent in t0..t1,
         and the longest time in t0..t1 without an answer arriving"""
         s = self.sent(t0, t1)
-        failed = sum(1 for x in s if not x[1])
-        gap, last = 0.0, t0
-        for done in sorted(x[3] for x in s if x[1]):
-            gap, last = max(gap, done - last), max(last, done)
-        return failed, max(gap, t1 - last), len(s)
+        start, end = self.gap_at(t0, t1)
+        return sum(1 for x in s if not x[1]), end - start, len(s)
 
     def gap_at(self, t0, t1):
-        """where the longest gap of window(t0, t1) starts and ends, in
-        seconds after t0"""
+        """where the longest time in t0..t1 without an answer arriving
+        starts and ends, in seconds after t0"""
         s = self.sent(t0, t1)
         best, last = (0.0, 0.0), t0
         for done in sorted(x[3] for x in s if x[1]) + [t1]:
@@ -494,23 +491,20 @@ def migrate(src, dst, nodes, poller, deadline, guest="tiny"):
     out = src.run("xenlive-lab migrate %s %s; echo migrate-rc-$?"
                   % (guest, dst.addr), deadline)
     t1 = time.monotonic()
-    # xenlive-lab's timed progress lines, for whoever studies the times
-    with open(os.path.join(LOGDIR, "lab-migrate-%s%s-%s.txt" % (
-            "" if guest == "tiny" else guest + "-", src.name, dst.name)),
-            "w") as f:
-        f.write(out)
     # the page answers again from the new node (under TCG, give it a minute)
     up1 = poller.answered(t1, 60)
-    failed, gap, n = poller.window(t0, time.monotonic())
-    # where the longest gap lies on the command's clock, and the target's
-    # hotplug scripts (they run while the guest waits, paused, on it)
+    t2 = time.monotonic()
+    failed, gap, n = poller.window(t0, t2)
+    # for whoever studies the times: xenlive-lab's timed progress lines,
+    # where the longest gap lies, and the target's hotplug scripts (they
+    # run while the guest waits, paused, on it)
     hot = dst.run("tail -n 6 /var/log/xen/xen-hotplug.log", deadline)
     with open(os.path.join(LOGDIR, "lab-migrate-%s%s-%s.txt" % (
             "" if guest == "tiny" else guest + "-", src.name, dst.name)),
-            "a") as f:
-        f.write("\nlongest gap %.1fs: from %.1fs to %.1fs after the command "
-                "was sent\n%s\n" % ((gap,) + poller.gap_at(t0, time.monotonic())
-                                     + (hot,)))
+            "w") as f:
+        f.write("%s\nlongest gap %.1fs: from %.1fs to %.1fs after the "
+                "command was sent\n%s\n" % ((out, gap) +
+                                            poller.gap_at(t0, t2) + (hot,)))
     if "migrate-rc-0\n" not in out:
         return False, "xenlive-lab migrate %s %s -> %s failed: %s" % (
             guest, src.name, dst.name, out), 0, failed, gap, n
