@@ -29,7 +29,12 @@ if [ -d "$kdir/modules-boot" ]; then
 	for l in modules modules.net; do
 		[ "$l" = modules ] && f=modules.boot || f=$l
 		[ -f "$RECIPE_DIR/$f" ] || continue
-		sed 's/#.*//' "$RECIPE_DIR/$f" | awk 'NF {print $1}' >"root/etc/xenlive/$l"
+		# names only, a blank line between groups (/init loads groups
+		# side by side)
+		awk '/^[ \t]*$/ { if (n) blank = 1; next }
+			{ sub(/#.*/, "") }
+			NF { if (blank) print ""; blank = 0; n = 1; print $1 }' \
+			"$RECIPE_DIR/$f" >"root/etc/xenlive/$l"
 	done
 fi
 # fixed times and owners: same inputs, same bytes

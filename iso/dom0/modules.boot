@@ -2,6 +2,8 @@
 # line. kernel.sh adds every dependency (modules.dep) and soft dependency
 # (modules.softdep) and fails on a name that is neither a module in the
 # kernel package nor built in. `-` and `_` are the same in names.
+# Groups, separated by blank lines, are loaded side by side (one loader per
+# CPU), each group in its order.
 #
 # Built into Debian's 6.1 kernel, so not listed: PS/2 keyboard (i8042,
 # atkbd, serio), input core, xenbus/xen-kbdfront/xen-fbfront, unix,
