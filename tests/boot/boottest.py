@@ -216,7 +216,7 @@ def guest_addresses(sh, deadline, guests=GUESTS):
     addr = {}
     for g in guests:
         log = "/var/log/xen/console/guest-%s.log" % g
-        m = sh.until("sed -n 's/^guest: eth0 \\(.*\\) by DHCP.*/addr-\\1-/p' %s"
+        m = sh.until("sed -n 's/^guest: eth0 \\([0-9.]*\\) by DHCP.*/addr-\\1-/p' %s"
                      % log, r"addr-(\d+\.\d+\.\d+\.\d+)-", deadline,
                      "%s reported no DHCP address on its console" % g)
         addr[g] = m.group(1)
@@ -301,7 +301,7 @@ def guests_on(sh, prefix, place, deadline):
 
 # check_lan's watcher, typed at dom0's shell (%s: the guests)
 WATCH = r"for g in %s; do (l=/var/log/xen/console/guest-$g.log; until " \
-    r"a=$(sed -n 's/^guest: eth0 \(.*\) by DHCP.*/\1/p' $l 2>/dev/null) && " \
+    r"a=$(sed -n 's/^guest: eth0 \([0-9.]*\) by DHCP.*/\1/p' $l 2>/dev/null) && " \
     r"[ -n " + '"$a"' + r" ] && wget -q -T 2 -O /dev/null http://$a/; do " \
     r"usleep 200000; done; echo reached-$g) & done"
 
