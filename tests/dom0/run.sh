@@ -396,5 +396,44 @@ post 405"
 	else ko webd "got: $(echo "$got" | tr '\n' ';') (stderr: $(cat "$t/webd.err" 2>/dev/null))"; fi
 fi
 
+# The hotplug scripts' helpers, run by the root's own BusyBox sh: hexdev
+# (block's physical-device, major:minor in hex) and xs_read (several keys
+# by one xenstore-read, which stops at the first key it cannot read; here
+# a stand-in that behaves so)
+if [ "$(id -u)" -ne 0 ]; then
+	ko hotplug-helpers "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock"
+	cat >"$r/tmp/mock/xenstore-read" <<'EOS'
+#!/bin/sh
+for p; do
+	case $p in
+	backend/vbd/3/51712/params) echo /run/xenlive/medium/guests/tiny.sfs ;;
+	backend/vbd/3/51712/mode) echo r ;;
+	backend/vbd/3/51712/empty) echo ;;
+	*) echo "couldn't read path $p" >&2; exit 1 ;;
+	esac
+done
+EOS
+	chmod +x "$r/tmp/mock/xenstore-read"
+	sc=$r/etc/xen/scripts
+	fns="nl='
+'
+$(sed -n '/^xs_read() {/,/^}/p' "$sc/hotplug-common.sh")
+$(sed -n '/^hexdev() {/,/^}/p' "$sc/block")"
+	got=$(in_root /bin/sh -c "$fns"'
+		PATH=/tmp/mock:$PATH XENBUS_PATH=backend/vbd/3/51712
+		for d in 7:1 259:17 254:255 8:0; do hexdev $d; printf "%s " "$mm"; done
+		xs_read params:params mode:mode done:physical-device
+		echo "[$params][$mode][$done]"
+		xs_read a:empty b:mode c:missing d:mode
+		echo "[$a][$b][$c][$d]"' 2>&1)
+	want="7:1 103:11 fe:ff 8:0 [/run/xenlive/medium/guests/tiny.sfs][r][]
+[][r][][]"
+	if [ "$got" = "$want" ]; then ok "hotplug-helpers (hexdev, xs_read)"
+	else ko hotplug-helpers "got: $(echo "$got" | tr '\n' ';')"; fi
+	rm -rf "$r/tmp/mock"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,8 +6,10 @@
 # A migrated guest waits, paused, for its devices' scripts on the target
 # node, and each program a script starts costs tens of milliseconds under
 # emulation: what shell builtins can do, they do (times from /proc/uptime,
-# files read with `read`, the backend's keys and every vbd's read by one
-# xenstore-ls each).
+# files read with `read`, hex numbers by arithmetic, the backend's keys a
+# script needs read by one xenstore-read, every vbd's by one xenstore-ls).
+# Measured in dom0 under QEMU TCG: a subshell or $(...) costs 12 ms, a
+# xenstore-read or xenstore-write 40 ms, xenstore-ls of one vbd 90 ms.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 [ -d /var/log/xen ] || mkdir -p /var/log/xen
@@ -57,6 +59,27 @@ xs_find() {
 # some milliseconds under emulation), for xs_get and the vbd checks below;
 # a key another program writes after it is not seen
 xs_load() { xs_all=$(xenstore-ls -f "${1:-$XENBUS_PATH}" 2>/dev/null); }
+
+# xs_read VAR:KEY...: each VAR set to KEY of this backend, all read by one
+# xenstore-read (a few keys cost it less than the listing of the backend,
+# some 40 ms against 90 under emulation); xenstore-read stops at the first
+# key it cannot read, so a key that may be missing comes last: it and the
+# keys after it are left empty
+xs_read() {
+	xs_pairs=$*
+	for xs_p; do
+		set -- "$@" "$XENBUS_PATH/${xs_p#*:}"
+		shift
+	done
+	xs_out=$(xenstore-read "$@" 2>/dev/null)$nl
+	for xs_p in $xs_pairs; do
+		case $xs_out in
+		*"$nl"*) xs_v=${xs_out%%"$nl"*} xs_out=${xs_out#*"$nl"} ;;
+		*) xs_v= ;;
+		esac
+		eval "${xs_p%%:*}=\$xs_v"
+	done
+}
 
 # xs_get VAR KEY [DEFAULT]: VAR set to KEY of this backend as xs_load
 # saw it (called first if it was not), DEFAULT if it is missing
