@@ -5,6 +5,7 @@ fetcher  scripts/apt-fetch
 
 recipe   hypervisor-src/xen.recipe
 recipe   hypervisor-src/toolstack/toolstack.recipe
+recipe   hypervisor-src/devmodel/devmodel.recipe
 recipe   iso/dom0/dom0.recipe
 recipe   iso/dom0/root.recipe
 recipe   iso/dom0/iptables.recipe

@@ -4,7 +4,8 @@
 # pinned Xen tarball and our patches, against the sysroot of the other
 # steps. Outputs in $OUT: root/ (exactly what goes into the dom0 root:
 # stripped programs, shared libraries and the musl loader, /etc/xen,
-# terminfo) and manifest (every entry of root/ with its size).
+# terminfo, hvmloader), manifest (every entry of root/ with its size) and
+# usr/ (a sysroot fragment: the Xen libraries' headers and links).
 set -eu
 prog=build-xen-tools
 . "$RECIPE_DIR/sysroot.sh"
@@ -33,14 +34,16 @@ quiet configure.log ./configure --build=x86_64-linux-gnu \
 	--localstatedir=/var --disable-xen --disable-docs --disable-stubdom \
 	--disable-qemu-traditional --disable-seabios --disable-rombios \
 	--disable-ipxe --disable-ocamltools --disable-golang --disable-pvshim \
-	--disable-xsmpolicy --with-system-qemu=/bin/false \
+	--disable-xsmpolicy \
+	--with-system-qemu=/usr/lib/xen/bin/qemu-system-i386 \
+	--with-system-seabios=/usr/share/seabios/bios-256k.bin \
 	--with-xenstored=xenstored \
 	CC="$CC" PYTHON=/usr/bin/python3 PKG_CONFIG=pkg-config \
 	ac_cv_header_argp_h=yes
 
 # the wanted parts of tools/, in dependency order; not tools/ as a whole,
 # which also builds the Python bindings, pygrub, xentrace (xenalyze needs
-# argp), firmware and the rest
+# argp) and the rest
 parts="include libs xenstore console helpers xl xentop hotplug examples"
 inst=$work/inst
 rm -rf "$inst"
@@ -48,6 +51,16 @@ for d in $parts; do
 	say "build tools/$d with -j$JOBS"
 	quiet make.log make -C "tools/$d" -j"$JOBS" CC="$CC"
 done
+# hvmloader: 32-bit firmware that runs inside HVM guests, freestanding (its
+# own headers), so the host's compiler builds it, not the musl wrapper.
+# SeaBIOS is not built here: libxl hands hvmloader Debian's (the device
+# model's step lays it into the root at the path configure was given)
+say "build tools/firmware (hvmloader)"
+quiet make.log make -C tools/firmware -j"$JOBS" CC=gcc
+quiet install.log make -C tools/firmware install CC=gcc DESTDIR="$inst"
+# the libraries install their .pc files into this folder without making it
+# (make -C tools would): made first, else each lands as a file of its name
+mkdir -p "$inst/usr/lib/pkgconfig"
 for d in $parts; do
 	quiet install.log make -C "tools/$d" install CC="$CC" DESTDIR="$inst"
 done
@@ -56,9 +69,11 @@ cd "$work"
 root=$OUT/root
 rm -rf "$root"
 mkdir -p "$root"
+. "$RECIPE_DIR/rootlib.sh"
 
-# programs: what Xen installs in these folders (libexec is /usr/lib/xen/bin)
-for d in usr/bin usr/sbin usr/lib/xen/bin; do
+# programs: what Xen installs in these folders (libexec is /usr/lib/xen/bin),
+# and hvmloader, the HVM guests' firmware loader (/usr/lib/xen/boot)
+for d in usr/bin usr/sbin usr/lib/xen/bin usr/lib/xen/boot; do
 	[ -d "$inst/$d" ] || continue
 	mkdir -p "$root/$d"
 	cp -a "$inst/$d/." "$root/$d/"
@@ -83,18 +98,6 @@ cp -a "$sysroot/usr/share/terminfo" "$root/usr/share/"
 		fi
 	done
 
-# copy_lib NAME DIR: copy library NAME (a soname) from DIR into root's
-# /usr/lib, following its symlinks, so the soname link comes with its file
-copy_lib() {
-	c_name=$1
-	while :; do
-		cp -a "$2/$c_name" "$root/usr/lib/"
-		[ -L "$2/$c_name" ] || break
-		c_name=$(readlink "$2/$c_name")
-		case $c_name in */*) die "$2/$1: link leaves its folder" ;; esac
-	done
-}
-
 # the Xen libraries: every real file, reached by its soname; no dev links
 mkdir -p "$root/usr/lib"
 for f in "$inst"/usr/lib/lib*.so.*; do
@@ -104,37 +107,10 @@ for f in "$inst"/usr/lib/lib*.so.*; do
 	copy_lib "$soname" "$inst/usr/lib"
 done
 
-# strip every ELF file (symbols and debug info; libraries keep what the
-# dynamic linker needs)
-elfs() {
-	find "$root" -type f | while IFS= read -r f; do
-		if [ "$(head -c 4 "$f")" = "$(printf '\177ELF')" ]; then
-			echo "$f"
-		fi
-	done
-}
-needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'; }
-
 # libraries from the sysroot (yajl, zlib, ...) that something in root/
-# needs, until nothing new is needed; libc.so is the musl loader itself
-while :; do
-	added=0
-	for n in $(elfs | while IFS= read -r f; do needed "$f"; done | sort -u); do
-		[ "$n" = libc.so ] && continue
-		[ -e "$root/usr/lib/$n" ] && continue
-		[ -e "$sysroot/usr/lib/$n" ] || continue
-		copy_lib "$n" "$sysroot/usr/lib"
-		added=1
-	done
-	[ "$added" -eq 1 ] || break
-done
-
-elfs | while IFS= read -r f; do
-	case $f in
-	*.so*) strip --strip-unneeded "$f" ;;
-	*) strip --strip-all "$f" ;;
-	esac
-done
+# needs; then strip every ELF file
+add_needed
+strip_elfs
 
 # the musl dynamic loader, which is also its libc, from the pinned package;
 # the tools were compiled against the host's musl-dev, which must not be
@@ -155,37 +131,14 @@ mkdir -p "$root/lib"
 cp "$1" "$root/lib/ld-musl-x86_64.so.1"
 chmod 755 "$root/lib/ld-musl-x86_64.so.1"
 
-# every ELF file must use the musl loader and need only libraries that are
-# in root/; no run path either (the libraries are in the default /usr/lib)
-say "check the NEEDED closure"
-bad=$(elfs | while IFS= read -r f; do
-	rel=${f#"$root"}
-	interp=$(readelf -l "$f" | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
-	case $interp in
-	''|/lib/ld-musl-x86_64.so.1) ;;
-	*) echo "$rel: program interpreter $interp (not musl)" ;;
-	esac
-	readelf -d "$f" | grep -q '(RPATH)\|(RUNPATH)' && echo "$rel: has a run path"
-	for n in $(needed "$f"); do
-		case $n in
-		libc.so) continue ;;
-		libc.so.6|ld-linux*|libm.so.6|libpthread.so.0|libdl.so.2|librt.so.1)
-			echo "$rel: needs $n, a glibc library"; continue ;;
-		esac
-		[ -e "$root/usr/lib/$n" ] || [ -e "$root/lib/$n" ] ||
-			echo "$rel: needs $n, which is not in root/"
-	done
-done)
-[ -z "$bad" ] || { echo "$bad" >&2; die "root/ is not self-contained (lines above)"; }
+check_closure
+write_manifest "$OUT/manifest"
 
-# manifest: one line per entry, sorted: "PATH SIZE" or "PATH -> TARGET"
-(cd "$root" && find . ! -type d | sed 's,^\.,,' | LC_ALL=C sort) |
-	while IFS= read -r p; do
-		if [ -L "$root$p" ]; then
-			echo "$p -> $(readlink "$root$p")"
-		else
-			echo "$p $(wc -c <"$root$p")"
-		fi
-	done >"$OUT/manifest"
+# the sysroot fragment for steps that build against the Xen libraries (the
+# device model): headers, the libraries' development links, pkg-config
+mkdir -p "$OUT/usr/lib"
+cp -a "$inst/usr/include" "$OUT/usr/"
+cp -a "$inst/usr/lib/pkgconfig" "$OUT/usr/lib/"
+cp -a "$inst"/usr/lib/lib*.so* "$OUT/usr/lib/"
 total=$(du -sk "$root" | cut -f1)
 say "done: $(wc -l <"$OUT/manifest") entries, $total KiB in root/"

@@ -14,6 +14,7 @@ ver=$(cat "$DEP_kernel/kernel-version")
 "$RECIPE_DIR/busybox-root.sh" root
 cp -R "$DEP_kernel/modules/lib/modules/$ver" root/lib/modules/
 cp -R "$DEP_xen_tools/root/." root/
+cp -R "$DEP_qemu/root/." root/
 cp -R "$DEP_iptables/root/." root/
 cp -R "$DEP_disk_tools/root/." root/
 cp -R "$DEP_dropbear/root/." root/

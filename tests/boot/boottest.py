@@ -46,6 +46,7 @@ CASES = {
     "lan": (BIOS, CD, 0),
     "uplink": (BIOS, CD, 0),
     "nodhcp": (BIOS, CD, 0),
+    "hvm": (BIOS, CD, 0),
 }
 # network cards (default: none); `lan` has a LAN with DHCP (QEMU's user
 # network), `uplink` the same one with its cable unplugged until dom0 runs
@@ -60,7 +61,7 @@ NICS = {
 # work on, 1 GiB
 MEMORY = {"lan": 1024}
 # cases that go on after dom0 ready: guests, consoles, network
-LONG = ("guests", "lan", "uplink", "nodhcp")
+LONG = ("guests", "lan", "uplink", "nodhcp", "hvm")
 # the demo guests the default profile starts (GUESTS_AUTOSTART)
 GUESTS = ["tiny", "files"]
 # what each boot menu shows while it waits for a key
@@ -760,6 +761,104 @@ STAGES = [
 ]
 
 
+# xenlive-guest's refusals: (arguments, what the one-line error says); each
+# must exit 111 and leave no config and no disk of the name behind
+HVM_BAD = [
+    ("new h1 --iso /no/such.iso", "no ISO image /no/such.iso"),
+    ("new tiny --iso /dev/sr0", "guest name tiny is in use"),
+    ("new h1 --iso /dev/sr0 --memory 99999", "not enough free memory for h1"),
+    ("new h1 --iso /dev/sr0 --memory lots", "--memory: not a number: lots"),
+    ("new h/1 --iso /dev/sr0", "bad guest name h/1"),
+]
+
+
+def check_hvm(con, deadline, since):
+    """HVM guests (Xen's device model, QEMU, in dom0): xenlive-guest
+    refuses bad input with one line and leaves nothing; then an HVM guest
+    boots this very ISO from dom0's CD drive, on the serial console that
+    `xl create -c` shows: the boot menu (the first line asserted), its
+    "dom0 Linux without Xen" entry picked, its shell answers; its NIC is
+    leased an address by dom0's udhcpd on xenbr0 and answers dom0's
+    ping; `xl destroy` ends it and Xen gets its memory back."""
+    sh = Shell(con, since)
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    sh.since = max(sh.since, summary.end())
+    for args, want in HVM_BAD:
+        out = sh.run("xenlive-guest %s 2>&1; echo rc-$?" % args, deadline)
+        if want not in out or "rc-111" not in out:
+            return False, "xenlive-guest %s: %r, not %r and 111" % (
+                args, out.strip()[-200:], want), con
+    out = sh.run("ls /etc/xen/h1.cfg /var/lib/xen/disks/h1.img /etc/xen/tiny.cfg"
+                 " 2>/dev/null | sed 's/^/left-/'", deadline)
+    if "left-/etc/xen/tiny.cfg" not in out or "left-/etc/xen/h1" in out \
+            or "left-/var/lib/xen/disks/h1" in out:
+        return False, "refused guests left files behind: %r" % out, con
+    free = int(sh.until("xl info | sed -n 's/^free_memory *: /free-/p'",
+                        r"free-(\d+)", deadline, "no free_memory").group(1))
+    out = sh.run("xenlive-guest new hvm1 --iso /dev/sr0 --memory 320"
+                 " --disk 64 --no-start", deadline)
+    if "wrote /etc/xen/hvm1.cfg" not in out:
+        return False, "xenlive-guest new hvm1: %r" % out.strip()[-300:], con
+    cfg = sh.run("grep -c '^type = \"hvm\"' /etc/xen/hvm1.cfg | sed 's/^/hvm-/';"
+                 " ls -s /var/lib/xen/disks/hvm1.img", deadline)
+    if "hvm-1" not in cfg or "hvm1.img" not in cfg:
+        return False, "hvm1.cfg or its disk: %r" % cfg, con
+    # the guest's serial port from its first line on
+    mark = len(con.text())
+    con.send("xl create -c /etc/xen/hvm1.cfg")
+    t0 = con.elapsed()
+    try:
+        m = con.wait_for(MENU_PROMPT + r"|libxl: error: [^\n]*", deadline, mark)
+        if m.group(0).startswith("libxl"):
+            # xl is back at dom0's shell: why the device model stopped
+            con.pump(3)
+            log = Shell(con, len(con.text())).run(
+                "tail -n 5 /var/log/xen/qemu-dm-hvm1.log", deadline)
+            return False, "xl create hvm1: %s; qemu-dm-hvm1.log: %s" % (
+                m.group(0), log.strip()[-400:]), con
+        menu = con.elapsed() - t0
+        con.proc.stdin.write((DOWN * 2 + "\r").encode())
+        con.proc.stdin.flush()
+        m = con.wait_for(r"xenlive: dom0 ready: [^\n]*", deadline, mark)
+    except TimeoutError as e:
+        console_leave(con, deadline)
+        return False, "HVM guest hvm1: %s" % e, con
+    booted = con.elapsed() - t0
+    if "not Xen's dom0" not in m.group(0):
+        return False, "hvm1 is not Linux in a Xen guest: %s" % m.group(0), con
+    gsh = Shell(con, m.end())
+    con.pump(2)
+    out = gsh.run("echo in-hvm-$((6*7))", deadline)
+    if "in-hvm-42" not in out:
+        return False, "no shell on hvm1's serial console", con
+    sh = console_leave(con, deadline)
+    if sh is None:
+        return False, "Ctrl-] did not leave hvm1's console", con
+    # its MAC (xl network-list), then dom0's lease for that MAC
+    mac = sh.until("xl network-list hvm1 | awk 'NR > 1 {print \"mac-\" $3}'",
+                   r"mac-([0-9a-f:]{17})", deadline, "hvm1 has no NIC").group(1)
+    lease = sh.until("kill -USR1 $(cat /var/run/udhcpd.xenbr0.pid); sleep 1;"
+                     " dumpleases -f /var/lib/udhcpd/xenbr0.leases"
+                     " | awk '$1 == \"%s\" {print \"lease-\" $2}'" % mac,
+                     r"lease-(\d+\.\d+\.\d+\.\d+)", deadline,
+                     "dom0 leased no address to hvm1 (%s)" % mac).group(1)
+    out = sh.run("ping -c 1 -W 5 %s >/dev/null && echo ping-ok" % lease,
+                 deadline)
+    if "ping-ok\n" not in out:
+        return False, "dom0 cannot ping hvm1 at %s" % lease, con
+    out = sh.run("xl destroy hvm1; xl list | grep -c '^hvm1 ' | sed 's/^/listed-/'",
+                 deadline)
+    if "listed-0" not in out:
+        return False, "hvm1 still in xl list after xl destroy", con
+    back = int(sh.until("xl info | sed -n 's/^free_memory *: /free-/p'",
+                        r"free-(\d+)", deadline, "no free_memory").group(1))
+    if back < free - 8:
+        return False, "Xen has %d MiB free after xl destroy, %d before" % (
+            back, free), con
+    return True, ("hvm1: boot menu %.1fs after xl create, Linux ready %.1fs, "
+                  "leased %s; %d MiB free again" % (menu, booted, lease, back)), con
+
+
 def timeline(con):
     """Lines of the boot timeline: seconds after power-on, seconds since
     the line before, stage. The boot's stages in order, then each demo
@@ -791,8 +890,11 @@ def run_case(case, iso, timeout, logdir, mem):
     if os.path.exists(mon):
         os.unlink(mon)
     con = Console(qemu_argv(case, iso, mem, mon), logpath)
-    # the cases that go on to guests have twice the time
-    deadline = time.monotonic() + timeout * (2 if case in LONG else 1)
+    # the cases that go on to guests have twice the time; hvm four times:
+    # its guest boots a whole ISO on emulated devices in emulation (about
+    # 3 min here)
+    deadline = time.monotonic() + timeout * (
+        4 if case == "hvm" else 2 if case in LONG else 1)
     entry = CASES[case][2]
     try:
         if case == "uplink":
@@ -835,6 +937,8 @@ def run_case(case, iso, timeout, logdir, mem):
             return check_uplink(con, deadline, got.end(), ready, mon)
         if case == "nodhcp":
             return check_nodhcp(con, deadline, got.end(), ready)
+        if case == "hvm":
+            return check_hvm(con, deadline, got.end())
         if entry == 1:
             # the safe-mode entry, not the default one, was booted
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")

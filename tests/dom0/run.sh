@@ -435,5 +435,45 @@ $(sed -n '/^hexdev() {/,/^}/p' "$sc/block")"
 	rm -rf "$r/tmp/mock"
 fi
 
+# HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
+# loader alone and has the machine and devices libxl asks for; hvmloader,
+# SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built
+# to start this QEMU
+dm=usr/lib/xen/bin/qemu-system-i386
+dm_bad=
+for p in $dm usr/lib/xen/boot/hvmloader usr/share/seabios/bios-256k.bin \
+	usr/share/seabios/vgabios-stdvga.bin usr/share/qemu/keymaps/en-us; do
+	[ -s "$r/$p" ] || dm_bad="$dm_bad /$p(missing)"
+done
+if [ -n "$dm_bad" ]; then
+	ko device-model "$dm_bad"
+elif [ "$(id -u)" -ne 0 ]; then
+	ko device-model "needs root (chroot)"
+else
+	ver=$(in_root "/$dm" -version 2>&1 | head -n 1)
+	machines=$(in_root "/$dm" -machine help 2>&1)
+	devices=$(in_root "/$dm" -device help 2>&1)
+	# where it looks for the VGA BIOS and keymaps (relative to where it
+	# runs: a wrong bindir moves them all)
+	datadirs=$(in_root "/$dm" -L help 2>&1 | tr '\n' ' ')
+	case $ver in "QEMU emulator version 7.2."*) ;; *) dm_bad="$dm_bad -version: $ver" ;; esac
+	echo "$machines" | grep -q '^xenfv ' || dm_bad="$dm_bad no xenfv machine"
+	for f in vgabios-stdvga.bin keymaps/en-us; do
+		found=
+		for d in $datadirs; do [ -f "$r$d/$f" ] && found=1; done
+		[ -n "$found" ] || dm_bad="$dm_bad no $f in its data dirs ($datadirs)"
+	done
+	for d in '"e1000"' '"rtl8139"' '"VGA"' '"ide-cd"' '"ide-hd"' '"ich9-ahci"' \
+		'"isa-serial"' '"xen-platform"'; do
+		echo "$devices" | grep -q "name $d" || dm_bad="$dm_bad no device $d"
+	done
+	readelf -h "$r/usr/lib/xen/boot/hvmloader" 2>/dev/null | grep -q 'Class:.*ELF32' ||
+		dm_bad="$dm_bad hvmloader is not a 32-bit ELF"
+	grep -q "/$dm" "$r"/usr/lib/libxenlight.so.* ||
+		dm_bad="$dm_bad libxenlight does not name /$dm"
+	if [ -n "$dm_bad" ]; then ko device-model "$dm_bad"
+	else ok "device-model ($ver, $(wc -c <"$r/$dm") bytes)"; fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Xen's device model for HVM guests: qemu-system-i386 with Xen support only
+# (no TCG, no KVM: Xen runs the guest's CPU, QEMU only its devices), built
+# from Debian's qemu source package (its stable and security updates
+# applied) with musl against the sysroot: our Xen libraries, GLib, pixman,
+# zlib. Debian builds its qemu-system-xen the same way (debian/rules,
+# "xen build"). What HVM guests get: the PC machine with its IDE/AHCI
+# disks and CD, emulated NICs, standard VGA shown by VNC, serial ports.
+# Outputs in $OUT: root/ (usr/lib/xen/bin/qemu-system-i386, where libxl
+# looks for it; the libraries it needs that the Xen tools' root lacks;
+# the en-us VNC keymap; SeaBIOS and its VGA BIOS from Debian's seabios
+# package) and manifest (every entry of root/ with its size).
+set -eu
+prog=build-qemu
+. "$RECIPE_DIR/../toolstack/sysroot.sh"
+: "${PIN_qemu_src:?}" "${PIN_seabios_bin:?}" "${DEP_xen_tools:?}"
+
+unpack "$PIN_qemu_src"
+# Debian's point releases (v7.2.N.diff) carry the upstream stable and
+# security fixes; its tarball has no firmware blobs, which the other two
+# patches stop the build from looking for (pc-bios/, the tests' roms);
+# the rest of its patches are for Debian's own packaging
+debian_patches "$PIN_qemu_src" 'v7.2.*.diff' skip-meson-pc-bios.diff \
+	ignore-roms-dependency-in-qtest.patch
+our_patches "$RECIPE_DIR/patches"
+cp "$RECIPE_DIR/devices.mak" src/configs/devices/i386-softmmu/xenlive.mak
+say "configure"
+mkdir b
+cd b
+# the configure line of Debian's xen build, less what the XenLive dom0
+# does without: PCI passthrough, USB, SPICE, 9p, audio; of the devices
+# only those of devices.mak. The firmware path is where root/ puts
+# SeaBIOS's VGA BIOS. QEMU finds its files relative to where it runs:
+# bindir is where libxl runs it from, else every path is off. No C++
+# compiler (--cxx): with one, meson links with it, and the host's c++
+# links glibc.
+quiet configure.log ../src/configure --prefix=/usr --sysconfdir=/etc \
+	--localstatedir=/var --bindir=/usr/lib/xen/bin \
+	--libexecdir=/usr/lib/xen/bin \
+	--firmwarepath=/usr/share/seabios --cc="$CC" --cxx=/bin/false \
+	--host-cc=gcc --meson=meson --with-git-submodules=ignore --disable-werror \
+	--disable-docs --disable-tools --disable-user --disable-install-blobs \
+	--without-default-features --without-default-devices \
+	--with-devices-i386=xenlive --target-list=i386-softmmu \
+	--enable-xen --disable-xen-pci-passthrough --disable-tcg \
+	--disable-kvm --audio-drv-list= --enable-vnc \
+	--enable-trace-backends=nop
+say "build with -j$JOBS"
+quiet make.log ninja -j "$JOBS" qemu-system-i386
+# installed by meson, which drops the build's run path (the sysroot)
+DESTDIR=$work/inst quiet make.log meson install --no-rebuild --tags runtime
+cd "$work"
+
+root=$OUT/root
+rm -rf "$root"
+# the Xen libraries are in the Xen tools' root, which the dom0 root has too
+provided=$DEP_xen_tools/root
+. "$RECIPE_DIR/../toolstack/rootlib.sh"
+mkdir -p "$root/usr/lib/xen/bin" "$root/usr/share/qemu/keymaps" \
+	"$root/usr/share/seabios"
+cp inst/usr/lib/xen/bin/qemu-system-i386 "$root/usr/lib/xen/bin/"
+# VNC's default keyboard layout (QEMU refuses VNC without it)
+cp src/pc-bios/keymaps/en-us "$root/usr/share/qemu/keymaps/"
+add_needed
+strip_elfs
+check_closure
+
+# SeaBIOS (hvmloader runs it; libxl loads it from the path the Xen tools
+# were configured with) and the standard VGA's BIOS (QEMU loads it from
+# its firmware path), from Debian's seabios package
+rm -rf seabios
+dpkg-deb -x "$PIN_seabios_bin"/seabios_*.deb seabios
+for f in bios-256k.bin vgabios-stdvga.bin; do
+	[ -f "seabios/usr/share/seabios/$f" ] || die "no $f in the seabios package"
+	cp "seabios/usr/share/seabios/$f" "$root/usr/share/seabios/"
+done
+
+write_manifest "$OUT/manifest"
+say "done: $(wc -l <"$OUT/manifest") entries, $(du -sk "$root" | cut -f1) KiB in root/"
