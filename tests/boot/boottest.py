@@ -47,7 +47,11 @@ CASES = {
     "uplink": (BIOS, CD, 0),
     "nodhcp": (BIOS, CD, 0),
     "hvm": (BIOS, CD, 0),
+    "nohvm": (BIOS, CD, 0),
 }
+# QEMU's CPU model (default qemu64, which has SVM under TCG); `nohvm` is a
+# machine without hardware virtualisation: Xen runs only PV guests there
+CPU = {"nohvm": "qemu64,-svm"}
 # network cards (default: none); `lan` has a LAN with DHCP (QEMU's user
 # network), `uplink` the same one with its cable unplugged until dom0 runs
 # host-only
@@ -145,7 +149,7 @@ class Console:
 
 def qemu_argv(case, iso, mem, monitor):
     firmware, media, _ = CASES[case]
-    argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64",
+    argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", CPU.get(case, "qemu64"),
             "-m", str(MEMORY.get(case, mem)), "-smp", "2", "-display", "none",
             "-monitor", "unix:%s,server=on,wait=off" % monitor,
             "-serial", "stdio", "-no-reboot"]
@@ -834,6 +838,26 @@ def check_hvm(con, deadline, since):
     sh = console_leave(con, deadline)
     if sh is None:
         return False, "Ctrl-] did not leave hvm1's console", con
+    # back on its serial port with xl console: its shell, not dom0's (the
+    # guest has no control_d), then out again
+    con.send("xl console hvm1")
+    for n in range(6):
+        con.pump(3)
+        con.send("echo on-$(cat /proc/xen/capabilities 2>/dev/null)-$((%d+1))" % n)
+        try:
+            m = con.wait_for(r"on-(control_d)?-%d\n" % (n + 1),
+                             min(deadline, time.monotonic() + 10), sh.since)
+            break
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise
+    else:
+        return False, "xl console hvm1 did not answer", con
+    if m.group(1):
+        return False, "xl console hvm1 left us in dom0", con
+    sh = console_leave(con, deadline)
+    if sh is None:
+        return False, "Ctrl-] did not leave hvm1's console (xl console)", con
     # its MAC (xl network-list), then dom0's lease for that MAC
     mac = sh.until("xl network-list hvm1 | awk 'NR > 1 {print \"mac-\" $3}'",
                    r"mac-([0-9a-f:]{17})", deadline, "hvm1 has no NIC").group(1)
@@ -857,6 +881,36 @@ def check_hvm(con, deadline, since):
             back, free), con
     return True, ("hvm1: boot menu %.1fs after xl create, Linux ready %.1fs, "
                   "leased %s; %d MiB free again" % (menu, booted, lease, back)), con
+
+
+def check_nohvm(con, deadline, since):
+    """On a machine without hardware virtualisation (no SVM), xenlive-guest
+    refuses an HVM guest, naming the cause, and leaves nothing behind; the
+    demo guests start as PV instead of PVH, 32 MiB each, and boot."""
+    sh = Shell(con, since)
+    out = sh.run("xl info | sed -n 's/^virt_caps *: /caps-/p'", deadline)
+    if not re.search(r"caps-", out) or re.search(r"caps-.*\bhvm\b", out):
+        return False, "virt_caps on a CPU without SVM: %r" % out.strip()[-200:], con
+    out = sh.run("xenlive-guest new h1 --iso /dev/sr0 2>&1; echo rc-$?;"
+                 " ls /etc/xen/h1.cfg /var/lib/xen/disks/h1.img 2>/dev/null"
+                 " | sed 's/^/left-/'", deadline)
+    if "cannot run HVM guests" not in out or "rc-111" not in out:
+        return False, "xenlive-guest on a CPU without SVM: %r" % out.strip()[-300:], con
+    if re.search(r"^left-/", out, re.M):
+        return False, "refused guest left files: %r" % out, con
+    refused = re.search(r"fatal: [^\n]*", out).group(0)
+    # the demo guests fall back to PV there, in their 32 MiB, and boot
+    summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
+    pv = re.findall(r"xenlive: guest (\S+) started \(pv,", con.text())
+    if summary.group(1) != summary.group(2) or sorted(pv) != sorted(GUESTS):
+        return False, "demo guests without HVM: %s (as PV: %s)" % (
+            summary.group(0), pv), con
+    for g in GUESTS:
+        sh.until("grep -c login: /var/log/xen/console/guest-%s.log"
+                 " | sed 's/^/prompts-/'" % g, r"prompts-[1-9]", deadline,
+                 "PV guest %s shows no login prompt" % g)
+    return True, "refused: %s; %s as PV, at login prompts" % (
+        refused, " ".join(GUESTS)), con
 
 
 def timeline(con):
@@ -939,6 +993,8 @@ def run_case(case, iso, timeout, logdir, mem):
             return check_nodhcp(con, deadline, got.end(), ready)
         if case == "hvm":
             return check_hvm(con, deadline, got.end())
+        if case == "nohvm":
+            return check_nohvm(con, deadline, got.end())
         if entry == 1:
             # the safe-mode entry, not the default one, was booted
             con.send("echo safe-$(grep -c nomodeset /proc/cmdline)-end")
