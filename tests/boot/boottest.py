@@ -68,11 +68,25 @@ MEMORY = {"lan": 1024}
 LONG = ("guests", "lan", "uplink", "nodhcp", "hvm")
 # the demo guests the default profile starts (GUESTS_AUTOSTART)
 GUESTS = ["tiny", "files"]
-# what each boot menu shows while it waits for a key
-MENU_PROMPT = r"Automatic boot in|will be (booted|executed) automatically"
+# what each boot menu shows first: GRUB's header, the title of
+# isolinux's and pxelinux's menu
+MENU_START = r"GNU GRUB  version|\s{3}XenLive\s{3}"
 DOWN = "\x1b[B"
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+
+
+def pick_entry(con, entry, deadline, since=0):
+    """Picks the boot menu's entry number entry (0 the first). The keys go
+    out as soon as the menu starts drawing: its countdown is one second,
+    and on a loaded host the second can run out between the countdown's
+    line and keys typed after it (the default entry booted). Keys typed
+    while the menu draws wait in the serial port for its first look at the
+    keyboard, which stops the countdown."""
+    m = con.wait_for(MENU_START, deadline, since)
+    con.proc.stdin.write((DOWN * entry + "\r").encode())
+    con.proc.stdin.flush()
+    return m
 
 
 class Console:
@@ -812,7 +826,7 @@ def check_hvm(con, deadline, since):
     con.send("xl create -c /etc/xen/hvm1.cfg")
     t0 = con.elapsed()
     try:
-        m = con.wait_for(MENU_PROMPT + r"|libxl: error: [^\n]*", deadline, mark)
+        m = con.wait_for(MENU_START + r"|libxl: error: [^\n]*", deadline, mark)
         if m.group(0).startswith("libxl"):
             # xl is back at dom0's shell: why the device model stopped
             con.pump(3)
@@ -821,8 +835,7 @@ def check_hvm(con, deadline, since):
             return False, "xl create hvm1: %s; qemu-dm-hvm1.log: %s" % (
                 m.group(0), log.strip()[-400:]), con
         menu = con.elapsed() - t0
-        con.proc.stdin.write((DOWN * 2 + "\r").encode())
-        con.proc.stdin.flush()
+        pick_entry(con, 2, deadline, m.start())
         m = con.wait_for(r"xenlive: dom0 ready: [^\n]*", deadline, mark)
     except TimeoutError as e:
         console_leave(con, deadline)
@@ -955,9 +968,7 @@ def run_case(case, iso, timeout, logdir, mem):
             # long before dom0 looks at the NIC
             monitor(mon, "set_link n0 off", deadline)
         if entry:
-            con.wait_for(MENU_PROMPT, deadline)
-            con.proc.stdin.write((DOWN * entry + "\r").encode())
-            con.proc.stdin.flush()
+            pick_entry(con, entry, deadline)
         m = con.wait_for(r"xenlive: dom0 ready[^\n]*", deadline)
         ready = con.elapsed()
         if entry == 2:

@@ -33,7 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, GUESTS, OVMF, MENU_PROMPT, DOWN, \
+from boottest import Console, GUESTS, OVMF, pick_entry, \
     check_guests, run_cases  # noqa: E402
 
 MAC = "52:54:00:12:34:56"
@@ -413,9 +413,7 @@ def inner(case, tree, timeout, logdir, mem, dom0_only):
     how, expect = CASES[case][2:]
     try:
         if how in ENTRY:
-            con.wait_for(MENU_PROMPT, deadline)
-            con.proc.stdin.write((DOWN * ENTRY[how] + "\r").encode())
-            con.proc.stdin.flush()
+            pick_entry(con, ENTRY[how], deadline)
         if how == "iso-toram":
             ok, why = check_toram(con, deadline, monitor)
         elif how == "iso-check":
