@@ -14,6 +14,15 @@ set -eu
 prog=build-qemu
 . "$RECIPE_DIR/../toolstack/sysroot.sh"
 : "${PIN_qemu_src:?}" "${PIN_seabios_bin:?}" "${DEP_xen_tools:?}"
+# where libxl (the xen-tools step, build-xen-tools.sh's --with-system-qemu
+# and --with-system-seabios) runs QEMU from and loads SeaBIOS from
+qemu_path=/usr/lib/xen/bin/qemu-system-i386
+bios_path=/usr/share/seabios/bios-256k.bin
+# a libxl that names other paths stops the build before it starts
+for p in "$qemu_path" "$bios_path"; do
+	grep -qaF "$p" "$DEP_xen_tools"/root/usr/lib/libxenlight.so.*.* ||
+		die "libxl of the xen-tools step does not name $p (build-xen-tools.sh's --with-system-* and this layout differ)"
+done
 
 unpack "$PIN_qemu_src"
 # Debian's point releases (v7.2.N.diff) carry the upstream stable and
@@ -35,9 +44,9 @@ cd b
 # compiler (--cxx): with one, meson links with it, and the host's c++
 # links glibc.
 quiet configure.log ../src/configure --prefix=/usr --sysconfdir=/etc \
-	--localstatedir=/var --bindir=/usr/lib/xen/bin \
-	--libexecdir=/usr/lib/xen/bin \
-	--firmwarepath=/usr/share/seabios --cc="$CC" --cxx=/bin/false \
+	--localstatedir=/var --bindir="${qemu_path%/*}" \
+	--libexecdir="${qemu_path%/*}" \
+	--firmwarepath="${bios_path%/*}" --cc="$CC" --cxx=/bin/false \
 	--host-cc=gcc --meson=meson --with-git-submodules=ignore --disable-werror \
 	--disable-docs --disable-tools --disable-user --disable-install-blobs \
 	--without-default-features --without-default-devices \
@@ -56,9 +65,9 @@ rm -rf "$root"
 # the Xen libraries are in the Xen tools' root, which the dom0 root has too
 provided=$DEP_xen_tools/root
 . "$RECIPE_DIR/../toolstack/rootlib.sh"
-mkdir -p "$root/usr/lib/xen/bin" "$root/usr/share/qemu/keymaps" \
-	"$root/usr/share/seabios"
-cp inst/usr/lib/xen/bin/qemu-system-i386 "$root/usr/lib/xen/bin/"
+mkdir -p "$root${qemu_path%/*}" "$root/usr/share/qemu/keymaps" \
+	"$root${bios_path%/*}"
+cp "inst$qemu_path" "$root$qemu_path"
 # VNC's default keyboard layout (QEMU refuses VNC without it)
 cp src/pc-bios/keymaps/en-us "$root/usr/share/qemu/keymaps/"
 add_needed
@@ -70,9 +79,9 @@ check_closure
 # its firmware path), from Debian's seabios package
 rm -rf seabios
 dpkg-deb -x "$PIN_seabios_bin"/seabios_*.deb seabios
-for f in bios-256k.bin vgabios-stdvga.bin; do
-	[ -f "seabios/usr/share/seabios/$f" ] || die "no $f in the seabios package"
-	cp "seabios/usr/share/seabios/$f" "$root/usr/share/seabios/"
+for f in "$bios_path" /usr/share/seabios/vgabios-stdvga.bin; do
+	[ -f "seabios$f" ] || die "no $f in the seabios package"
+	cp "seabios$f" "$root$f"
 done
 
 write_manifest "$OUT/manifest"

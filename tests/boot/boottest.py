@@ -790,6 +790,45 @@ HVM_BAD = [
 ]
 
 
+HVM_DISK = "/var/lib/xen/disks/hvm1.img"
+HVM_URL = "http://127.0.0.1:8088/"
+
+
+def check_hvm_url(sh, deadline):
+    """xenlive-guest with an ISO image by URL, served by BusyBox's httpd in
+    dom0 (the first MiB of the CD): a missing one and one whose SHA-256
+    is not --sha256's are refused, and leave nothing behind; the right one
+    is downloaded into /var/lib/xen/iso and named by the guest's config."""
+    out = sh.run("mkdir -p /tmp/www && head -c 1048576 /dev/sr0 >/tmp/www/x.iso"
+                 " && httpd -p 127.0.0.1:8088 -h /tmp/www"
+                 " && sha256sum /tmp/www/x.iso | sed 's/^/sum-/'", deadline)
+    m = re.search(r"sum-([0-9a-f]{64})", out)
+    if not m:
+        return False, "no ISO image served by httpd: %r" % out.strip()[-200:]
+    good = m.group(1)
+    left = (" ls /etc/xen/h2.cfg /var/lib/xen/iso/h2.iso* /var/lib/xen/disks/h2.img"
+            " 2>/dev/null | sed 's/^/left-/'")
+    for args, want in (
+            ("--iso %snope.iso" % HVM_URL, "unable to download %snope.iso" % HVM_URL),
+            ("--iso %sx.iso --sha256 %s" % (HVM_URL, "0" * 64),
+             "its SHA-256 is %s, not %s" % (good, "0" * 64))):
+        out = sh.run("xenlive-guest new h2 %s --no-start >/tmp/h2.out 2>&1;"
+                     " echo rc-$?; grep fatal /tmp/h2.out;%s" % (args, left), deadline)
+        if want not in out or "rc-111" not in out or re.search(r"^left-/", out, re.M):
+            return False, "xenlive-guest new h2 %s: %r, not %r, 111, nothing left" % (
+                args, out.strip()[-300:], want)
+    out = sh.run("xenlive-guest new h2 --iso %sx.iso --sha256 %s --disk 0"
+                 " --no-start >/dev/null 2>&1; echo rc-$?;"
+                 " sha256sum /var/lib/xen/iso/h2.iso | sed 's/^/got-/';"
+                 " grep -c 'target=/var/lib/xen/iso/h2.iso\"' /etc/xen/h2.cfg"
+                 " | sed 's/^/named-/'" % (HVM_URL, good), deadline)
+    if "rc-0" not in out or "got-" + good not in out or "named-1" not in out:
+        return False, "xenlive-guest new h2 --iso %sx.iso: %r" % (
+            HVM_URL, out.strip()[-300:])
+    sh.run("rm -f /etc/xen/h2.cfg /var/lib/xen/iso/h2.iso; killall httpd", deadline)
+    return True, ""
+
+
 def check_hvm(con, deadline, since):
     """HVM guests (Xen's device model, QEMU, in dom0): xenlive-guest
     refuses bad input with one line and leaves nothing; then an HVM guest
@@ -797,7 +836,9 @@ def check_hvm(con, deadline, since):
     `xl create -c` shows: the boot menu (the first line asserted), its
     "dom0 Linux without Xen" entry picked, its shell answers; its NIC is
     leased an address by dom0's udhcpd on xenbr0 and answers dom0's
-    ping; `xl destroy` ends it and Xen gets its memory back."""
+    ping. Its disk is the file xenlive-guest made: the guest reads the
+    line dom0 wrote there and writes its own, found in the file after
+    `xl shutdown` (its init powers it off); Xen gets its memory back."""
     sh = Shell(con, since)
     summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
     sh.since = max(sh.since, summary.end())
@@ -811,6 +852,9 @@ def check_hvm(con, deadline, since):
     if "left-/etc/xen/tiny.cfg" not in out or "left-/etc/xen/h1" in out \
             or "left-/var/lib/xen/disks/h1" in out:
         return False, "refused guests left files behind: %r" % out, con
+    ok, why = check_hvm_url(sh, deadline)
+    if not ok:
+        return False, why, con
     free = int(sh.until("xl info | sed -n 's/^free_memory *: /free-/p'",
                         r"free-(\d+)", deadline, "no free_memory").group(1))
     out = sh.run("xenlive-guest new hvm1 --iso /dev/sr0 --memory 320"
@@ -821,6 +865,12 @@ def check_hvm(con, deadline, since):
                  " ls -s /var/lib/xen/disks/hvm1.img", deadline)
     if "hvm-1" not in cfg or "hvm1.img" not in cfg:
         return False, "hvm1.cfg or its disk: %r" % cfg, con
+    # data on the guest's disk, both ways: dom0 writes a line at 1 MiB,
+    # which the guest must read from its disk; the guest writes one at
+    # 2 MiB, which must be in the file after the guest powered off
+    tok = "%x" % (os.getpid() * 7919 + int(time.time()))
+    sh.run("printf 'from-dom0-%s\\n' | dd of=%s bs=512 seek=2048 conv=notrunc"
+           " 2>/dev/null" % (tok, HVM_DISK), deadline)
     # the guest's serial port from its first line on
     mark = len(con.text())
     con.send("xl create -c /etc/xen/hvm1.cfg")
@@ -848,6 +898,19 @@ def check_hvm(con, deadline, since):
     out = gsh.run("echo in-hvm-$((6*7))", deadline)
     if "in-hvm-42" not in out:
         return False, "no shell on hvm1's serial console", con
+    # its disk: Xen's PV one (xen-blkfront, which unplugs the emulated
+    # one), else the emulated IDE disk
+    out = gsh.run("for i in $(seq 30); do for d in xvda sda; do"
+                  " [ -b /dev/$d ] && break 2; done; sleep 1; done;"
+                  " dd if=/dev/$d bs=512 skip=2048 count=1 2>/dev/null"
+                  " | head -n 1 | sed \"s|^|disk-$d-|\";"
+                  " printf 'from-hvm1-%s\\n' | dd of=/dev/$d bs=512 seek=4096"
+                  " conv=notrunc 2>/dev/null; sync; echo synced" % tok, deadline)
+    got = re.search(r"disk-(\w+)-(\S*)", out)
+    if not got or got.group(2) != "from-dom0-" + tok or "synced" not in out:
+        return False, "hvm1 does not read dom0's line from its disk: %r" % (
+            out.strip()[-300:]), con
+    gdisk = got.group(1)
     sh = console_leave(con, deadline)
     if sh is None:
         return False, "Ctrl-] did not leave hvm1's console", con
@@ -883,17 +946,33 @@ def check_hvm(con, deadline, since):
                  deadline)
     if "ping-ok\n" not in out:
         return False, "dom0 cannot ping hvm1 at %s" % lease, con
-    out = sh.run("xl destroy hvm1; xl list | grep -c '^hvm1 ' | sed 's/^/listed-/'",
+    # powered off by its own init (Xen's shutdown request, which its
+    # kernel gets by xenstore), then its line is in the disk's file; a
+    # second `xenlive-guest new hvm1` is refused and leaves the disk be
+    # (-w returns when the guest has shut down; xl's process that watches
+    # it then destroys the domain, its on_poweroff)
+    out = sh.run("timeout 180 xl shutdown -w hvm1 >/dev/null 2>&1; echo rc-$?;"
+                 " for i in $(seq 30); do xl domid hvm1 >/dev/null 2>&1 || break;"
+                 " sleep 1; done; xl list | grep -c '^hvm1 ' | sed 's/^/listed-/'",
                  deadline)
-    if "listed-0" not in out:
-        return False, "hvm1 still in xl list after xl destroy", con
+    if "rc-0" not in out or "listed-0" not in out:
+        return False, "xl shutdown -w hvm1: %r" % out.strip()[-200:], con
+    out = sh.run("xenlive-guest new hvm1 --iso /dev/sr0 --no-start >/dev/null"
+                 " 2>&1; echo rc-$?; dd if=%s bs=512 skip=4096 count=1"
+                 " 2>/dev/null | head -n 1 | sed 's/^/file-/'" % HVM_DISK,
+                 deadline)
+    if "rc-111" not in out or "file-from-hvm1-%s\n" % tok not in out:
+        return False, "after xl shutdown, hvm1's disk file: %r (not its line %s)" % (
+            out.strip()[-200:], tok), con
     back = int(sh.until("xl info | sed -n 's/^free_memory *: /free-/p'",
                         r"free-(\d+)", deadline, "no free_memory").group(1))
     if back < free - 8:
         return False, "Xen has %d MiB free after xl destroy, %d before" % (
             back, free), con
     return True, ("hvm1: boot menu %.1fs after xl create, Linux ready %.1fs, "
-                  "leased %s; %d MiB free again" % (menu, booted, lease, back)), con
+                  "read and wrote its disk (%s), leased %s; shut down, its "
+                  "line in the file, %d MiB free again" % (
+                      menu, booted, gdisk, lease, back)), con
 
 
 def check_nohvm(con, deadline, since):

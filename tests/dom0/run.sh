@@ -435,6 +435,58 @@ $(sed -n '/^hexdev() {/,/^}/p' "$sc/block")"
 	rm -rf "$r/tmp/mock"
 fi
 
+# What the guest commands ask xl (usr/lib/xenlive/xl.sh), run by the
+# root's own BusyBox sh against a stand-in xl: one `xl info` read, its
+# fields, hvm in virt_caps as a word (hvm_directio alone is no HVM), the
+# first libxl error of a create's log without its source position
+if [ "$(id -u)" -ne 0 ]; then
+	ko xl-helpers "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock"
+	cat >"$r/tmp/mock/xl" <<'EOS'
+#!/bin/sh
+[ "$1" = info ] || exit 1
+echo x >>/tmp/mock/xl.calls
+cat <<INFO
+host                   : xenlive
+virt_caps              : $CAPS
+free_memory            : 1234
+INFO
+EOS
+	chmod +x "$r/tmp/mock/xl"
+	printf '%s\n' 'Parsing config from /etc/xen/h.cfg' \
+		'libxl: error: libxl_dm.c:3129:device_model_spawn_outcome: Domain 5:domain 5 device model: spawn failed (rc=-3)' \
+		'libxl: error: libxl_create.c:1900:domcreate_devmodel_started: Domain 5:device model did not start: -3' \
+		>"$r/tmp/mock/create.log"
+	echo 'just one line' >"$r/tmp/mock/plain.log"
+	got=$(in_root /bin/sh -c '
+		PATH=/tmp/mock:$PATH
+		. /usr/lib/xenlive/xl.sh
+		for CAPS in "pv hvm hap shadow" "pv hvm_directio pv_directio" "hvm"; do
+			export CAPS
+			xl_info && echo "[$(xl_field free_memory)][$(xl_field host)]"
+			xl_hvm && echo hvm || echo no-hvm
+		done
+		echo "calls $(wc -l </tmp/mock/xl.calls)"
+		xl_why /tmp/mock/create.log
+		xl_why /tmp/mock/plain.log
+		PATH=/usr/bin:/bin; xl() { return 1; }
+		xl_info || echo "no toolstack"' 2>&1)
+	want="[1234][xenlive]
+hvm
+[1234][xenlive]
+no-hvm
+[1234][xenlive]
+hvm
+calls 3
+Domain 5:domain 5 device model: spawn failed (rc=-3)
+just one line
+no toolstack"
+	if [ "$got" = "$want" ]; then ok "xl-helpers (xl_info, xl_field, xl_hvm, xl_why)"
+	else ko xl-helpers "got: $(echo "$got" | tr '\n' ';')"; fi
+	rm -rf "$r/tmp/mock"
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built
