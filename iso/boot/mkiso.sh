@@ -17,12 +17,12 @@ for deb in "$PIN_isolinux"/*.deb "$PIN_syslinux"/*.deb "$PIN_grub_efi"/*.deb; do
 done
 bios=pl/usr/lib/syslinux/modules/bios
 
-cp "$DEP_xen/xen.gz" "$DEP_kernel/vmlinuz" "$DEP_initramfs/initrd.gz" tree/boot/
+cp "$DEP_xen/xen.gz" "$DEP_kernel/vmlinuz" "$DEP_initramfs/initrd.zst" tree/boot/
 cp "$DEP_rootfs/dom0.sfs" tree/live/
 # demo guests: images, initramfs, xl.cfg files, autostart (guest-images/)
 cp -R "$DEP_guests/guests" tree/
 # The medium's identity: /init and GRUB look for it, not for a device name.
-id=$(cat tree/boot/initrd.gz tree/boot/vmlinuz tree/boot/xen.gz tree/live/dom0.sfs | sha256sum | cut -c1-16)
+id=$(cat tree/boot/initrd.zst tree/boot/vmlinuz tree/boot/xen.gz tree/live/dom0.sfs | sha256sum | cut -c1-16)
 echo "$id" >tree/live/xenlive.id
 : >"tree/live/xenlive-$id"
 subst() {

@@ -775,6 +775,7 @@ STAGES = [
     ("dom0 kernel until /init", rb"xenlive-init: starting"),
     ("initramfs until switch_root", rb"xenlive-init: switching to dom0 root"),
     ("rcS until dom0 ready", rb"xenlive: dom0 ready"),
+    ("drivers, xenbr0 created", rb"xenlive: network: xenbr0 created"),
     ("network", rb"xenlive: network: xenbr0 (?:on \S+, \S+ by DHCP|host-only)"),
 ]
 
@@ -836,9 +837,10 @@ def check_hvm(con, deadline, since):
     `xl create -c` shows: the boot menu (the first line asserted), its
     "dom0 Linux without Xen" entry picked, its shell answers; its NIC is
     leased an address by dom0's udhcpd on xenbr0 and answers dom0's
-    ping. Its disk is the file xenlive-guest made: the guest reads the
-    line dom0 wrote there and writes its own, found in the file after
-    `xl shutdown` (its init powers it off); Xen gets its memory back."""
+    ping; its screen is served by VNC on 127.0.0.1 alone. Its disk is the
+    file xenlive-guest made: the guest reads the line dom0 wrote there
+    and writes its own, found in the file after `xl shutdown` (its init
+    powers it off); Xen gets its memory back."""
     sh = Shell(con, since)
     summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
     sh.since = max(sh.since, summary.end())
@@ -946,6 +948,19 @@ def check_hvm(con, deadline, since):
                  deadline)
     if "ping-ok\n" not in out:
         return False, "dom0 cannot ping hvm1 at %s" % lease, con
+    # its screen: the device model's VNC server, on 127.0.0.1 only,
+    # greets a client with the RFB protocol's banner
+    out = sh.run("netstat -ltnp 2>/dev/null | awk '/qemu-system/ {print \"listen-\" $4}'",
+                 deadline)
+    listen = re.findall(r"^listen-(\S+:\d+)$", out, re.M)
+    if not listen or any(not a.startswith("127.0.0.1:") for a in listen):
+        return False, "hvm1's device model listens on %s, not 127.0.0.1 alone" % (
+            listen or "nothing"), con
+    vnc = listen[0]
+    out = sh.run("sleep 2 | nc 127.0.0.1 %s | head -c 12 | sed 's/^/banner-/'"
+                 % vnc.split(":")[1], deadline)
+    if "banner-RFB 003.008" not in out:
+        return False, "no VNC banner at %s: %r" % (vnc, out.strip()[-200:]), con
     # powered off by its own init (Xen's shutdown request, which its
     # kernel gets by xenstore), then its line is in the disk's file; a
     # second `xenlive-guest new hvm1` is refused and leaves the disk be
@@ -970,9 +985,9 @@ def check_hvm(con, deadline, since):
         return False, "Xen has %d MiB free after xl destroy, %d before" % (
             back, free), con
     return True, ("hvm1: boot menu %.1fs after xl create, Linux ready %.1fs, "
-                  "read and wrote its disk (%s), leased %s; shut down, its "
-                  "line in the file, %d MiB free again" % (
-                      menu, booted, gdisk, lease, back)), con
+                  "read and wrote its disk (%s), leased %s, VNC on %s; shut "
+                  "down, its line in the file, %d MiB free again" % (
+                      menu, booted, gdisk, lease, vnc, back)), con
 
 
 def check_nohvm(con, deadline, since):
@@ -1007,24 +1022,27 @@ def check_nohvm(con, deadline, since):
 
 def timeline(con):
     """Lines of the boot timeline: seconds after power-on, seconds since
-    the line before, stage. The boot's stages in order, then each demo
-    guest's (they come up side by side, so in order of time): its xl create
-    done (rcS's line) and its page answering dom0 (`reached-NAME`, printed
-    by check_lan's watcher)."""
-    rows, last, pos = [], 0.0, 0
+    the line before, stage, in order of time: the boot's stages and each
+    demo guest's (they come up side by side, while the network does): its
+    xl create done (rcS's line) and its page answering dom0
+    (`reached-NAME`, printed by check_lan's watcher)."""
+    stamps, pos, ready = [], 0, 0
     for what, pat in STAGES:
         at, end = con.when(pat, pos)
         if at is not None:
-            rows.append((at, at - last, what))
-            last, pos = at, end
-    events = []
+            stamps.append((at, what))
+            pos = end
+            if what == "rcS until dom0 ready":
+                ready = end
+    # the guests start while the network comes up: in time order with it
     for g in GUESTS:
         for what, pat in (("guest %s: started (xl create done)", rb"xenlive: guest %s started"),
                           ("guest %s: page answers dom0", rb"reached-%s\b")):
-            at, _ = con.when(pat % g.encode(), pos)
+            at, _ = con.when(pat % g.encode(), ready)
             if at is not None:
-                events.append((at, what % g))
-    for at, what in sorted(events):
+                stamps.append((at, what % g))
+    rows, last = [], 0.0
+    for at, what in sorted(stamps, key=lambda r: r[0]):
         rows.append((at, at - last, what))
         last = at
     return ["%7.1fs %+6.1fs  %s" % r for r in rows]

@@ -1,8 +1,8 @@
 #!/bin/sh
 # build.sh: builds what the initramfs boot tests need into $OUT, around the
 # real initramfs and kernel of the XenLive build (build/out, made by `make`):
-#   vmlinuz  initrd.gz  dom0.sfs (a test root)  cd.iso (id + dom0.sfs)
-#   nosfs.iso (id only)  initrd-badmod.gz
+#   vmlinuz  initrd.zst  dom0.sfs (a test root)  cd.iso (id + dom0.sfs)
+#   nosfs.iso (id only)  initrd-badmod.img
 # Environment:
 #   OUT    output folder (default tests/initramfs/out, git-ignored)
 #   BUILD  the builder's output folder (default build/out)
@@ -13,12 +13,12 @@ OUT=${OUT:-$here/out}
 BUILD=${BUILD:-$top/build/out}
 ID=xenlive-test-1
 
-for f in kernel/vmlinuz kernel/kernel-version initramfs/initrd.gz busybox/busybox; do
+for f in kernel/vmlinuz kernel/kernel-version initramfs/initrd.zst busybox/busybox; do
 	[ -f "$BUILD/$f" ] || { echo "build: fatal: no $BUILD/$f (run make first)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-cp "$BUILD/kernel/vmlinuz" "$BUILD/initramfs/initrd.gz" "$OUT/"
+cp "$BUILD/kernel/vmlinuz" "$BUILD/initramfs/initrd.zst" "$OUT/"
 BUSYBOX=$BUILD/busybox/busybox
 ver=$(cat "$BUILD/kernel/kernel-version")
 
@@ -52,19 +52,19 @@ mkiso() {
 mkiso cd "$OUT/dom0.sfs"
 mkiso nosfs
 
-# The same initramfs with a second archive on top (the kernel unpacks
-# them in order) whose module list starts with a missing module and one
+# The same initramfs with a second archive on top, gzip-compressed (the
+# kernel unpacks them in order, each by its own compression) whose module list starts with a missing module and one
 # the kernel refuses: boot must go on after a warning for each.
-echo "build: initrd-badmod.gz"
+echo "build: initrd-badmod.img"
 t=$OUT/badmod
 rm -rf "$t"
 mkdir -p "$t/etc/xenlive" "$t/lib/modules/$ver/kernel/fake"
-(cd "$t" && gzip -dc "$OUT/initrd.gz" | cpio -i --quiet etc/xenlive/modules)
+(cd "$t" && zstd -dcq "$OUT/initrd.zst" | cpio -i --quiet etc/xenlive/modules)
 { echo no-such-module; echo 'broken   # not an ELF file'; cat "$t/etc/xenlive/modules"; } >"$t/m"
 mv "$t/m" "$t/etc/xenlive/modules"
 echo 'not a module' >"$t/lib/modules/$ver/kernel/fake/broken.ko"
-(cd "$t" && gzip -dc "$OUT/initrd.gz" | cpio -i --quiet "lib/modules/$ver/modules.dep")
+(cd "$t" && zstd -dcq "$OUT/initrd.zst" | cpio -i --quiet "lib/modules/$ver/modules.dep")
 echo 'kernel/fake/broken.ko:' >>"$t/lib/modules/$ver/modules.dep"
 (cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 >"$OUT/badmod.gz"
-cat "$OUT/initrd.gz" "$OUT/badmod.gz" >"$OUT/initrd-badmod.gz"
+cat "$OUT/initrd.zst" "$OUT/badmod.gz" >"$OUT/initrd-badmod.img"
 rm -rf "$t" "$OUT/badmod.gz"

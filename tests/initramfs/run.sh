@@ -26,11 +26,11 @@ PROBE='echo RESCUE-$((6*7))'
 
 # start NAME APPEND [QEMU-ARG...]: boots in the background; the console
 # goes to $log, and what is written to fd 3 to its input.  INITRD, when
-# set, replaces initrd.gz for this boot only.
+# set, replaces initrd.zst for this boot only.
 # no_timer_check: under a loaded host, TCG can be too slow for the kernel's
 # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work").
 start() {
-	name=$1 append=$2 initrd=${INITRD:-$OUT/initrd.gz}
+	name=$1 append=$2 initrd=${INITRD:-$OUT/initrd.zst}
 	INITRD=
 	shift 2
 	log=$LOG/$name.log
@@ -149,7 +149,7 @@ case_nosfs() {
 
 # Bad modules and odd options: warnings, then a normal boot.
 case_badmod() {
-	INITRD=$OUT/initrd-badmod.gz
+	INITRD=$OUT/initrd-badmod.img
 	start badmod 'xenlive.id="xenlive-test-1" xenlive.wait=soon' -cdrom "$OUT/cd.iso"
 	expect 'xenlive-init: warning: ignoring xenlive.wait: not a number of seconds'
 	expect 'xenlive-init: warning: module no-such-module not found in modules.dep'
