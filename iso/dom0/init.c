@@ -154,6 +154,7 @@ static int shell(void)
 
 static _Noreturn void rescue(void)
 {
+	coldplug();   /* a USB keyboard's driver */
 	say("dropping to rescue shell");
 	while (shell() == 0) {
 		say("rescue shell exited, starting another");
@@ -380,7 +381,7 @@ static struct tried *scan(const char *avail)
 static void findmedium(void)
 {
 	static char avail[8192];
-	struct timespec now, end, tick = { 0, 250000000 };
+	struct timespec now, end, tick = { 0, 100000000 };
 	struct tried *t;
 	char why[256];
 	size_t i;
@@ -393,6 +394,10 @@ static void findmedium(void)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += cfg.wait;
 	for (;;) {
+		/* drivers for the devices found since: the medium's disk
+		 * appears only once its bus's driver is in (sr_mod after
+		 * ata_piix, usb-storage after xhci_pci, sd_mod after that) */
+		coldplug();
 		if ((t = scan(avail))) break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
@@ -439,7 +444,8 @@ static void mountoverlay(const char *dev, const char *what)
 }
 
 /* xenlive.root: waits for the device (a Xen disk shows up a moment after
- * xen-blkfront is loaded) and mounts it. */
+ * xen-blkfront is loaded; a virtio one needs its driver: coldplug) and
+ * mounts it. */
 static void mountdevroot(void)
 {
 	struct timespec now, end, tick = { 0, 100000000 };
@@ -447,7 +453,7 @@ static void mountdevroot(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += cfg.wait;
-	while (stat(cfg.root, &st) < 0 || !S_ISBLK(st.st_mode)) {
+	while (coldplug(), stat(cfg.root, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
 			say("fatal: unable to find the root device %s (xenlive.root) within %u s",

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "initlib.h"
+#include "initmod.h"
 #include "initnet.h"
 
 #define LEASE   "/run/xenlive/net"
@@ -206,10 +207,13 @@ static int netup(const struct netopts *o, unsigned wait, char *err, size_t size)
 	if (!strcmp(c.f[6], "off") && !c.isstatic)
 		return fail(err, size, "ip=%s turns the network off, but %s needs it", o->ip,
 		            o->fetch[0] ? "fetch=" : "nfsroot=");
-	/* The NIC drivers are loaded; their devices show up a moment later. */
+	/* The drivers of the NICs there were are loaded; their interfaces
+	 * show up a moment later, and a NIC found by a driver meanwhile (a
+	 * virtio one once virtio_pci is in) wants its own: coldplug. */
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += wait;
 	for (;;) {
+		coldplug();
 		n = nics(o, &c, names, 16);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (n || now.tv_sec >= end.tv_sec) break;

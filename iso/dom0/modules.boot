@@ -3,7 +3,12 @@
 # (modules.softdep) and fails on a name that is neither a module in the
 # kernel package nor built in. `-` and `_` are the same in names.
 # Groups, separated by blank lines, are loaded side by side (one loader per
-# CPU), each group in its order.
+# CPU), each group in its order. Drivers (modules with a device alias:
+# pci:, usb:, acpi:, scsi:...) wait for their device: /init loads one when
+# a device in /sys/bus matches it (initmod.h: coldplug), so a machine gets
+# only the drivers of its hardware. Libraries without an alias (cdrom,
+# xhci_hcd, sdhci, hid) are not listed: they come as dependencies, and
+# listed they would load on every machine.
 #
 # Built into Debian's 6.1 kernel, so not listed: PS/2 keyboard (i8042,
 # atkbd, serio), input core, xenbus/xen-kbdfront/xen-fbfront, unix,
@@ -16,19 +21,19 @@ ata_piix
 ata_generic
 sd_mod
 sr_mod
-cdrom
 
 # NVMe, and Intel VMD, which hides NVMe drives on many Intel laptops
 nvme
 vmd
 
 # USB host controllers (usbcore is modular here; it comes as a dependency
-# but is listed so a kernel that builds it in is noticed)
+# but is listed so a kernel that builds it in is noticed; its hub driver's
+# alias has it wait for a USB device, so it comes with a controller's
+# driver). ehci before its companions ohci and uhci (modules.softdep says
+# so too).
 usbcore
 xhci_pci
-xhci_hcd
 ehci_pci
-ehci_hcd
 ohci_pci
 uhci_hcd
 
@@ -39,7 +44,6 @@ uas
 # SD card readers: generic SDHCI (PCI and ACPI) and Realtek PCIe/USB ones,
 # common in laptops
 mmc_block
-sdhci
 sdhci_pci
 sdhci_acpi
 rtsx_pci_sdmmc
@@ -51,7 +55,6 @@ virtio_blk
 virtio_scsi
 
 # USB keyboards for the rescue shell (hid_generic binds ordinary ones)
-hid
 usbhid
 hid_generic
 

@@ -19,5 +19,8 @@ r "upper $(m /run/xenlive/rw)"
 loop=$(awk '$2 == "/run/xenlive/lower" { print $1 }' /proc/mounts)
 loop=${loop##*/}
 r "loop ro $(cat "/sys/block/$loop/ro") autoclear $(cat "/sys/block/$loop/loop/autoclear")"
+# the drivers /init loaded (coldplug: those of the machine's devices only);
+# not a TEST RESULT line, as each case has its own
+echo "TEST MODULES: $(awk '{ print $1 }' /proc/modules | sort | tr '\n' ' ')(end)"
 echo ok >/etc/xenlive-test && [ "$(cat /etc/xenlive-test)" = ok ] && r "root writable"
 poweroff -f

@@ -93,9 +93,37 @@ finish() {
 	fi
 }
 
+# modules WANTED... -- UNWANTED...: the dom0 root's TEST MODULES line (the
+# modules loaded) names each WANTED one and none of the UNWANTED ones:
+# /init loads the drivers of the machine's devices (coldplug), not every
+# driver it has
+modules() {
+	expect '(end)' || return
+	got=$(tr -d '\r' <"$log" | sed -n 's/^TEST MODULES: \(.*\)(end)$/\1/p' | tail -n 1)
+	w=1
+	for m in "$@"; do
+		if [ "$m" = -- ]; then w=0; continue; fi
+		case " $got " in
+		*" $m "*) [ $w = 1 ] || why="${why}module $m loaded, but the machine has no device for it: $got
+" ;;
+		*) [ $w = 0 ] || why="${why}module $m not loaded: $got
+" ;;
+		esac
+	done
+}
+
+# drivers that no device of QEMU's pc machine wants (here: no NVMe, USB,
+# SD card reader, virtio or SATA controller)
+ABSENT="nvme vmd xhci_pci ehci_pci uhci_hcd usb_storage uas sdhci_pci
+	rtsx_pci virtio_pci virtio_blk ahci usbhid"
+
 case_cd() {
 	start cd "xenlive.id=$ID" -cdrom "$OUT/cd.iso"
 	expect 'xenlive-init: switching to dom0 root'
+	# QEMU's default NIC (e1000) is there, but only a network boot
+	# loads NIC drivers (modules.net)
+	# shellcheck disable=SC2086
+	modules ata_piix sr_mod isofs squashfs overlay -- $ABSENT e1000
 	finish results
 }
 
@@ -104,6 +132,7 @@ case_usb() {
 	start usb "xenlive.id=$ID xenlive.debug" $USB
 	expect "xenlive-init: probe /dev/sda: iso9660, id '$ID' matches"
 	expect 'xenlive-init: freed the initramfs:'
+	modules xhci_pci usb_storage sd_mod isofs -- nvme ahci virtio_pci sdhci_pci
 	finish results
 }
 
