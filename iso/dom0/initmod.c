@@ -48,6 +48,8 @@ static struct {
 	size_t ncand;
 	struct devalias *al;
 	size_t nal;
+	const char *lastmod;     /* keepalias's last lookup, for one pass */
+	size_t lastlen, lastcand;
 	unsigned long long seen[2048];
 	size_t nseen;
 } mods;
@@ -185,10 +187,25 @@ static int isdone(const char *line)
 	return 0;
 }
 
+/* Calls fn(name, length) for each module a modules.dep line's module
+ * needs ("kernel/a.ko: kernel/b.ko kernel/c.ko"), in the line's order. */
+static void eachdep(const char *line, void (*fn)(const char *, size_t))
+{
+	const char *end = eol(line, mods.dep.p + mods.dep.n), *p, *t, *b;
+
+	p = memchr(line, ':', end - line);
+	for (p = p ? p + 1 : end; p < end; p = t) {
+		while (p < end && *p == ' ') p++;
+		for (t = p; t < end && *t != ' '; t++) ;
+		for (b = t; b > p && b[-1] != '/'; b--) ;
+		if (t - b > 3) fn(b, t - b - 3);
+	}
+}
+
 /* Loads a module after its soft and hard dependencies, each at most once. */
 static void modload(const char *name, size_t len)
 {
-	const char *line = modfind(&mods.dep, name, len), *end, *k, *p, *t;
+	const char *line = modfind(&mods.dep, name, len), *end, *k;
 	char path[512];
 	int fd;
 
@@ -208,16 +225,9 @@ static void modload(const char *name, size_t len)
 	}
 
 	softpre(name, len, modload);
+	eachdep(line, modload);
 	end = eol(line, mods.dep.p + mods.dep.n);
 	for (k = line; k < end && *k != ':'; k++) ;
-	for (p = k + 1; p < end; p = t) {
-		const char *b;
-		while (p < end && *p == ' ') p++;
-		for (t = p; t < end && *t != ' '; t++) ;
-		for (b = t; b > p && b[-1] != '/'; b--) ;
-		if (t - b > 3) modload(b, t - b - 3);
-	}
-
 	snprintf(path, sizeof path, "/lib/modules/%s/%.*s",
 	         mods.uts.release, (int)(k - line), line);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -261,62 +271,60 @@ static void eachdevalias(void (*fn)(const char *, size_t, const char *, size_t))
 	}
 }
 
+/* The index of a modules.dep line among the coldplug candidates, or
+ * mods.ncand if it is none. */
+static size_t candindex(const char *line)
+{
+	size_t i;
+
+	for (i = 0; i < mods.ncand && mods.cand[i] != line; i++) ;
+	return i;
+}
+
 /* Whether the modules.dep line is a coldplug candidate with a device
  * alias, that is a driver that waits for its device. */
 static int fordevice(const char *line)
 {
-	size_t i;
+	size_t i = candindex(line);
 
-	for (i = 0; i < mods.ncand; i++)
-		if (mods.cand[i] == line) return mods.hasdev[i];
-	return 0;
+	return i < mods.ncand && mods.hasdev[i];
 }
 
 /* Adds a module and what it needs (soft, then hard dependencies) to the
  * coldplug candidates. */
 static void addcand(const char *name, size_t len)
 {
-	const char *line = modfind(&mods.dep, name, len), *end, *k, *p, *t, *b;
-	size_t i;
+	const char *line = modfind(&mods.dep, name, len);
 
-	if (!line) return;
-	for (i = 0; i < mods.ncand; i++)
-		if (mods.cand[i] == line) return;
-	if (mods.ncand == sizeof mods.cand / sizeof *mods.cand) return;
+	if (!line || candindex(line) < mods.ncand ||
+	    mods.ncand == sizeof mods.cand / sizeof *mods.cand)
+		return;
 	mods.hasdev[mods.ncand] = 0;
 	mods.cand[mods.ncand++] = line;
 	softpre(name, len, addcand);
-	end = eol(line, mods.dep.p + mods.dep.n);
-	for (k = line; k < end && *k != ':'; k++) ;
-	for (p = k + 1; p < end; p = t) {
-		while (p < end && *p == ' ') p++;
-		for (t = p; t < end && *t != ' '; t++) ;
-		for (b = t; b > p && b[-1] != '/'; b--) ;
-		if (t - b > 3) addcand(b, t - b - 3);
-	}
+	eachdep(line, addcand);
 }
 
 /* Keeps a device alias of a candidate for coldplug. */
 static size_t alcap;
 static void keepalias(const char *pat, size_t n, const char *mod, size_t len)
 {
-	static const char *last;
-	static size_t lastlen, lasti;
 	const char *name;
 	size_t i, l;
 	struct devalias *a;
 
-	/* a module's aliases come one after the other */
-	if (last && lastlen == len && !memcmp(last, mod, len))
-		i = lasti;
+	/* a module's aliases come one after the other: the last module
+	 * looked up (reset for each pass) is likely the one */
+	if (mods.lastmod && mods.lastlen == len && !memcmp(mods.lastmod, mod, len))
+		i = mods.lastcand;
 	else {
 		for (i = 0; i < mods.ncand; i++) {
 			l = modname(mods.cand[i], &name);
 			if (l == len && modeq(name, mod, len)) break;
 		}
-		last = mod;
-		lastlen = len;
-		lasti = i;
+		mods.lastmod = mod;
+		mods.lastlen = len;
+		mods.lastcand = i;
 	}
 	if (i >= mods.ncand) return;
 	if (mods.nal == alcap) {
@@ -421,6 +429,7 @@ void loadmodules(const char *listpath, int verbose)
 	 * against them again */
 	for (a = 0; a < mods.nal; a++) free(mods.al[a].pat);
 	mods.nal = 0;
+	mods.lastmod = 0;
 	eachdevalias(keepalias);
 	mods.nseen = 0;
 
