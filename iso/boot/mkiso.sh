@@ -17,7 +17,7 @@ for deb in "$PIN_isolinux"/*.deb "$PIN_syslinux"/*.deb "$PIN_grub_efi"/*.deb; do
 done
 bios=pl/usr/lib/syslinux/modules/bios
 
-cp "$DEP_xen/xen.gz" "$DEP_kernel/vmlinuz" "$DEP_initramfs/initrd.zst" tree/boot/
+cp "$DEP_xen/xen.gz" "$DEP_dom0_kernel/vmlinuz" "$DEP_initramfs/initrd.zst" tree/boot/
 cp "$DEP_rootfs/dom0.sfs" tree/live/
 # demo guests: images, initramfs, xl.cfg files, autostart (guest-images/)
 cp -R "$DEP_guests/guests" tree/

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Take Debian's kernel package apart: vmlinuz, kernel-version, and two
+# Take Debian's kernel package apart: vmlinuz, its config, kernel-version, and two
 # module trees holding only the listed modules and what they need:
 #   modules-boot/lib/modules/VER   from modules.boot + modules.net (initramfs)
 #   modules/lib/modules/VER        from those + modules.dom0 (dom0)
@@ -114,6 +114,7 @@ tree modules-boot "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net"
 tree modules "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net" "$RECIPE_DIR/modules.dom0"
 
 cp "pkg/boot/vmlinuz-$ver" "$OUT/vmlinuz"
+cp "pkg/boot/config-$ver" "$OUT/config"
 echo "$ver" >"$OUT/kernel-version"
 # the unpacked package is ~400 MB and is remade in 2 s; keep the lists
 rm -rf pkg

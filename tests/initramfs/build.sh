@@ -13,12 +13,12 @@ OUT=${OUT:-$here/out}
 BUILD=${BUILD:-$top/build/out}
 ID=xenlive-test-1
 
-for f in kernel/vmlinuz kernel/kernel-version initramfs/initrd.zst busybox/busybox; do
+for f in dom0-kernel/vmlinuz kernel/kernel-version initramfs/initrd.zst busybox/busybox; do
 	[ -f "$BUILD/$f" ] || { echo "build: fatal: no $BUILD/$f (run make first)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-cp "$BUILD/kernel/vmlinuz" "$BUILD/initramfs/initrd.zst" "$OUT/"
+cp "$BUILD/dom0-kernel/vmlinuz" "$BUILD/initramfs/initrd.zst" "$OUT/"
 BUSYBOX=$BUILD/busybox/busybox
 ver=$(cat "$BUILD/kernel/kernel-version")
 
