@@ -1097,6 +1097,14 @@ def run_case(case, iso, timeout, logdir, mem):
         con.send("xl list | grep -c '^Domain-0 ' | sed 's/^/dom0-listed-/'")
         if con.wait_for(r"dom0-listed-(\d)", deadline, got.end()).group(1) != "1":
             return False, "xl list does not show Domain-0", con
+        if entry == 0:
+            # the Xen entries' kernel options took effect: the initcall
+            # blacklist and pmtmr=0 (both say so in the kernel's log)
+            con.send("dmesg | grep -c -e 'blacklisting initcall init_encrypted$' "
+                     "-e 'PMTMR IOPort override: .* -> 0x0000$' | sed 's/^/kopts-/'")
+            if con.wait_for(r"kopts-(\d+)", deadline, got.end()).group(1) != "2":
+                return False, "dom0's kernel log lacks the effect of " \
+                    "initcall_blacklist=...init_encrypted or pmtmr=0", con
         if case == "guests":
             return check_guests(con, deadline, got.end(), ready)
         if case == "lan":

@@ -303,8 +303,11 @@ def check_dom0(con, deadline, guests=True):
     if not guests:
         return True, "dom0 ready after %.1fs (medium on %s), xl list shows " \
             "Domain-0" % (ready, medium)
+    # printed once the guests are started, which may be while the lines
+    # above were typed (the echo of a command can split it): look from
+    # dom0 ready on
     summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started",
-                           deadline, got.end())
+                           deadline, m.end())
     since = summary.end()
     for g in GUESTS:
         log = "/var/log/xen/console/guest-%s.log" % g
