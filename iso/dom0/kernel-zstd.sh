@@ -90,11 +90,10 @@ unpack "$PIN_linux_src"
 # Debian's own patch series, as Debian's kernel was built
 debian_patches "$PIN_linux_src" '*' >patches.log
 cp "$DEP_kernel/config" src/.config
-# zstd instead of xz; module signing off: it builds a host tool with
-# OpenSSL and touches nothing of the boot wrapper
+# zstd instead of xz (kbuild's prepare also builds sign-file, with
+# OpenSSL, for the module signing that lockdown selects)
 sed -i -e 's/^CONFIG_KERNEL_XZ=y/# CONFIG_KERNEL_XZ is not set/' \
-	-e 's/^# CONFIG_KERNEL_ZSTD is not set/CONFIG_KERNEL_ZSTD=y/' \
-	-e 's/^CONFIG_MODULE_SIG=y/# CONFIG_MODULE_SIG is not set/' src/.config
+	-e 's/^# CONFIG_KERNEL_ZSTD is not set/CONFIG_KERNEL_ZSTD=y/' src/.config
 cp vmlinux src/vmlinux
 
 # the wrapper's banner (what boot loaders show) names us as its builder;
