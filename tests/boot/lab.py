@@ -612,6 +612,13 @@ def case_memory(a, b, deadline):
         "running on A" % (need.group(1), left)
 
 
+# what a failed restore must leave as it was: domains, the bridge's ports,
+# loop devices, backends in xenstore
+STATE = ("xl list | awk 'NR > 1 {print $1}'; ls /sys/class/net/xenbr0/brif; "
+         "losetup -a; xenstore-ls /local/domain/0/backend 2>/dev/null | "
+         "grep -c .")
+
+
 def case_save(a, deadline, addr):
     poller = Poller("http://%s/" % addr)
     poller.start()
@@ -623,6 +630,24 @@ def case_save(a, deadline, addr):
                     "grep -c '^tiny ')", deadline)
         if "saved-0-0\n" not in out:
             return False, "xl save tiny failed or left it running: %s" % out
+        # a save file cut short is refused and leaves nothing behind: the
+        # restore adds the guest's NIC and disk while its memory streams
+        # in (our libxl patch 0005), so a stream that breaks early (64 KiB)
+        # or late (half the file) must take them away again
+        for cut in ("65536", "$(($(stat -c %s /tmp/tiny.save) / 2))"):
+            out = a.run("s0=$(%s); head -c %s /tmp/tiny.save >/tmp/cut.save; "
+                        "xl restore /tmp/cut.save >/tmp/cut.log 2>&1; "
+                        "echo cut-rc-$?; rm -f /tmp/cut.save; s1=$(%s); "
+                        "[ \"$s0\" = \"$s1\" ] && echo same-$((1+1)) || "
+                        "printf 'before:\\n%%s\\nafter:\\n%%s\\n' "
+                        "\"$s0\" \"$s1\"" % (STATE, cut, STATE), deadline)
+            rc = re.search(r"cut-rc-(\d+)\n", out)
+            if not rc or rc.group(1) == "0":
+                return False, "xl restore of a save file cut to %s bytes " \
+                    "did not fail: %s" % (cut, out)
+            if "same-2\n" not in out:
+                return False, "xl restore of a save file cut to %s bytes " \
+                    "left something behind: %s" % (cut, out)
         out = a.run("xl restore /tmp/tiny.save; echo restored-$?; "
                     "rm -f /tmp/tiny.save", deadline)
         if "restored-0\n" not in out:
