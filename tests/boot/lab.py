@@ -33,7 +33,10 @@ console tails, then `N passed, N failed`.
             tiny.sfs (files, on both nodes, has the same image)
   memory    a migration to a node without room for the guest is refused
             with a clear message and the guest keeps running
-  save      `xl save` of tiny to a file in dom0's RAM, then `xl restore`:
+  save      `xl save` of tiny to a file in dom0's RAM; copies of the file
+            cut at 64 KiB and at half are refused by `xl restore` and
+            leave dom0's domains, xenbr0's ports, loop devices and
+            backends as they were; then `xl restore` of the whole file:
             the guest answers again with its uptime not reset
   disk      `files` writes a file on its writable disk on A; stopped,
             its disk is made a DRBD resource replicated to B (`xenlive-lab
