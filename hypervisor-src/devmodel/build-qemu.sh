@@ -5,10 +5,11 @@
 # applied) with musl against the sysroot: our Xen libraries, GLib, pixman,
 # zlib. Debian builds its qemu-system-xen the same way (debian/rules,
 # "xen build"). What HVM guests get: the PC machine with its IDE/AHCI
-# disks and CD, emulated NICs, standard VGA shown by VNC, serial ports.
+# disks and CD, emulated NICs, standard or Cirrus VGA shown by VNC, a USB
+# controller (for a tablet pointer), serial ports.
 # Outputs in $OUT: root/ (usr/lib/xen/bin/qemu-system-i386, where libxl
 # looks for it; the libraries it needs that the Xen tools' root lacks;
-# the en-us VNC keymap; SeaBIOS and its VGA BIOS from Debian's seabios
+# the en-us VNC keymap; SeaBIOS and the VGA BIOSes from Debian's seabios
 # package) and manifest (every entry of root/ with its size).
 set -eu
 prog=build-qemu
@@ -37,7 +38,7 @@ say "configure"
 mkdir b
 cd b
 # the configure line of Debian's xen build, less what the XenLive dom0
-# does without: PCI passthrough, USB, SPICE, 9p, audio; of the devices
+# does without: PCI passthrough, host USB (libusb), SPICE, 9p, audio; of the devices
 # only those of devices.mak. The firmware path is where root/ puts
 # SeaBIOS's VGA BIOS. QEMU finds its files relative to where it runs:
 # bindir is where libxl runs it from, else every path is off. No C++
@@ -75,11 +76,13 @@ strip_elfs
 check_closure
 
 # SeaBIOS (hvmloader runs it; libxl loads it from the path the Xen tools
-# were configured with) and the standard VGA's BIOS (QEMU loads it from
-# its firmware path), from Debian's seabios package
+# were configured with) and the VGA BIOS of each card of devices.mak, the
+# standard VGA and Cirrus (libxl's default vga; QEMU loads them from its
+# firmware path), from Debian's seabios package
 rm -rf seabios
 dpkg-deb -x "$PIN_seabios_bin"/seabios_*.deb seabios
-for f in "$bios_path" /usr/share/seabios/vgabios-stdvga.bin; do
+for f in "$bios_path" /usr/share/seabios/vgabios-stdvga.bin \
+	/usr/share/seabios/vgabios-cirrus.bin; do
 	[ -f "seabios$f" ] || die "no $f in the seabios package"
 	cp "seabios$f" "$root$f"
 done

@@ -15,3 +15,6 @@ CONFIG_E1000_PCI=y
 # vga = "stdvga" (xenlive-guest's) or "cirrus" (libxl's default)
 CONFIG_VGA_PCI=y
 CONFIG_VGA_CIRRUS=y
+# usb = 1, usbdevice = "tablet" (the usual cure for a VNC pointer that
+# lags): the PIIX3 UHCI controller, which brings the USB HID devices
+CONFIG_USB_UHCI=y

@@ -39,8 +39,9 @@ console tails, then `N passed, N failed`.
             backends as they were; then `xl restore` of the whole file:
             the guest answers again with its uptime not reset
   disk      `files` writes a file on its writable disk on A; stopped,
-            its disk is made a DRBD resource replicated to B (`xenlive-lab
-            replicate`), it starts again on A and serves the file (a second
+            its disk is made a DRBD resource replicated to B (`xl shutdown
+            -w files; xenlive-lab replicate files B` on one line: replicate
+            waits for the domain to be gone), it starts again on A and serves the file (a second
             guest on the DRBD disk is refused), then
             moves to B, where it serves the same file at the same address;
             there it writes a second file, syncs, drops its caches and
@@ -698,17 +699,20 @@ def case_disk(a, b, deadline):
     a.sh = console_leave(a.con, deadline)
     if not a.sh:
         return False, "Ctrl-] did not return from xl console files on A"
-    # A's files shuts down cleanly; B's copy is to be replaced by A's
-    a.run("timeout 120 xl shutdown -w %s >/dev/null 2>&1" % g, deadline)
+    # B's copy is to be replaced by A's; A's files shuts down cleanly and
+    # is replicated on the same line, as a user types it: replicate waits
+    # for the domain that xl shutdown -w leaves listed for a moment
     b.run("xl destroy %s" % g, deadline)
-    if where((a, b), g, deadline, []) != []:
-        return False, "files did not stop on A and B"
     t0 = time.monotonic()
-    out = a.run("xenlive-lab replicate %s %s; echo rep-$?" % (g, b.addr),
+    out = a.run("timeout 120 xl shutdown -w %s >/dev/null 2>&1; "
+                "xenlive-lab replicate %s %s; echo rep-$?" % (g, g, b.addr),
                 deadline)
     synced = time.monotonic() - t0
     if "rep-0\n" not in out:
-        return False, "xenlive-lab replicate files failed: %s" % out
+        return False, "xl shutdown -w files; xenlive-lab replicate files B " \
+            "failed: %s" % out
+    if where((a, b), g, deadline, []) != []:
+        return False, "files did not stop on A and B"
     out = a.run("mv %s %s.1; xl create /etc/xen/%s.cfg >/tmp/%s.log 2>&1; "
                 "echo created-$?" % (log, log, g, g), deadline)
     if "created-0\n" not in out:
@@ -759,7 +763,7 @@ def case_disk(a, b, deadline):
         return False, "Ctrl-] did not return from xl console files on B"
     out = b.run("drbdadm role %s; drbdadm dstate %s" % (g, g), deadline)
     WRITTEN[g] = (token, addr)
-    return True, "files' disk replicated A->B in %.1fs (DRBD, then %s); " \
+    return True, "files shut down and its disk replicated A->B in %.1fs (DRBD, then %s); " \
         "files wrote on A, moved to B in %.1fs and serves the same file " \
         "at %s" % (synced, " ".join(out.split()[-2:]), moved, addr)
 

@@ -487,6 +487,51 @@ no toolstack"
 	rm -rf "$r/tmp/mock"
 fi
 
+# A guest that is stopping is waited for, not refused (xl_gone): `xl
+# shutdown -w` returns while xl list still shows the domain (shut down,
+# then dying) for about a second; a running or paused one is refused at
+# once, and the reason names what to do
+if [ "$(id -u)" -ne 0 ]; then
+	ko xl-gone "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock"
+	cat >"$r/tmp/mock/xl" <<'EOS'
+#!/bin/sh
+[ "$1" = list ] || exit 1
+n=$(cat /tmp/mock/n 2>/dev/null || echo 0)
+echo $((n + 1)) >/tmp/mock/n
+case $2 in
+dying) [ "$n" -lt 3 ] || exit 1; st=--ps-d ;;
+kept) st=---s-- ;;
+runs) st=-b---- ;;
+paused) st=--p--- ;;
+*) echo "$2 is an invalid domain identifier (rc=-6)" >&2; exit 1 ;;
+esac
+printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n'
+printf '%-40s %5d %5d %5d     %s %9.1f\n' "$2" 7 32 1 "$st" 0.5
+EOS
+	chmod +x "$r/tmp/mock/xl"
+	got=$(in_root /bin/sh -c '
+		PATH=/tmp/mock:$PATH prog=t
+		. /usr/lib/xenlive/xl.sh
+		for g in none dying runs paused; do
+			rm -f /tmp/mock/n
+			xl_gone $g && echo "$g gone after $(cat /tmp/mock/n) lists" ||
+				echo "$g refused: $(xl_runs_why $g "its disk changes")"
+		done
+		rm -f /tmp/mock/n
+		echo "kept: $(xl_runs_why kept)"' 2>&1)
+	want="none gone after 1 lists
+t: dying is stopping: waiting for its domain to be gone
+dying gone after 4 lists
+runs refused: runs runs: stop it first (xl shutdown -w runs), its disk changes
+paused refused: paused runs: stop it first (xl shutdown -w paused), its disk changes
+kept: kept has stopped but its domain stays (state ---s--; on_poweroff or on_crash preserve?): xl destroy kept"
+	if [ "$got" = "$want" ]; then ok "xl-gone (stopping waited for, running refused)"
+	else ko xl-gone "got: $(echo "$got" | tr '\n' ';')"; fi
+	rm -rf "$r/tmp/mock"
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built
@@ -494,7 +539,8 @@ fi
 dm=usr/lib/xen/bin/qemu-system-i386
 dm_bad=
 for p in $dm usr/lib/xen/boot/hvmloader usr/share/seabios/bios-256k.bin \
-	usr/share/seabios/vgabios-stdvga.bin usr/share/qemu/keymaps/en-us; do
+	usr/share/seabios/vgabios-stdvga.bin usr/share/seabios/vgabios-cirrus.bin \
+	usr/share/qemu/keymaps/en-us; do
 	[ -s "$r/$p" ] || dm_bad="$dm_bad /$p(missing)"
 done
 if [ -n "$dm_bad" ]; then
@@ -515,16 +561,38 @@ else
 		for d in $datadirs; do [ -f "$r$d/$f" ] && found=1; done
 		[ -n "$found" ] || dm_bad="$dm_bad no $f in its data dirs ($datadirs)"
 	done
-	for d in '"e1000"' '"rtl8139"' '"VGA"' '"ide-cd"' '"ide-hd"' '"ich9-ahci"' \
-		'"isa-serial"' '"xen-platform"'; do
+	for d in '"e1000"' '"rtl8139"' '"VGA"' '"cirrus-vga"' '"ide-cd"' '"ide-hd"' \
+		'"ich9-ahci"' '"isa-serial"' '"xen-platform"' '"piix3-usb-uhci"' \
+		'"usb-tablet"'; do
 		echo "$devices" | grep -q "name $d" || dm_bad="$dm_bad no device $d"
 	done
+	# the ROM of every device a default HVM config gets (libxl: cirrus-vga
+	# unless vga=, rtl8139 unless model=; usb = 1: the UHCI controller)
+	# or xenlive-guest's (VGA, e1000) is in its data dirs, unless libxl
+	# starts it without one (the NICs: our libxl patch 0004)
+	roms=
+	for d in cirrus-vga VGA rtl8139 e1000 piix3-usb-uhci usb-tablet; do
+		rom=$(in_root "/$dm" -device "$d,help" 2>&1 |
+			sed -n 's/^ *romfile=.*(default: "\(.*\)")$/\1/p')
+		[ -n "$rom" ] || continue
+		case $d in
+		rtl8139|e1000)
+			grep -qa 'mac=%s,romfile=' "$r"/usr/lib/libxenlight.so.* ||
+				dm_bad="$dm_bad $d wants $rom and libxl gives it one" ;;
+		*)
+			found=
+			for dd in $datadirs; do [ -f "$r$dd/$rom" ] && found=1; done
+			[ -n "$found" ] || dm_bad="$dm_bad no $rom for $d in its data dirs"
+			roms="$roms $rom" ;;
+		esac
+	done
+	[ -n "$roms" ] || dm_bad="$dm_bad no device names a ROM (-device X,help changed?)"
 	readelf -h "$r/usr/lib/xen/boot/hvmloader" 2>/dev/null | grep -q 'Class:.*ELF32' ||
 		dm_bad="$dm_bad hvmloader is not a 32-bit ELF"
 	grep -q "/$dm" "$r"/usr/lib/libxenlight.so.* ||
 		dm_bad="$dm_bad libxenlight does not name /$dm"
 	if [ -n "$dm_bad" ]; then ko device-model "$dm_bad"
-	else ok "device-model ($ver, $(wc -c <"$r/$dm") bytes)"; fi
+	else ok "device-model ($ver, $(wc -c <"$r/$dm") bytes; ROMs:$roms)"; fi
 fi
 
 echo "$passed passed, $failed failed"
