@@ -12,6 +12,7 @@ recipe   iso/dom0/iptables.recipe
 recipe   iso/disk/disk.recipe
 recipe   iso/lab/lab.recipe
 recipe   iso/lab/drbd.recipe
+recipe   iso/wifi/wifi.recipe
 recipe   iso/boot/iso.recipe
 recipe   guest-images/guests.recipe
 # source packages of the binaries the ISO ships, for `make sources` only
@@ -23,6 +24,10 @@ set      ISO_LABEL XENLIVE
 import   SOURCE_DATE_EPOCH 1700000000
 # demo guests started at boot (guest-images/*.guest names), in this order
 set      GUESTS_AUTOSTART tiny files
+# the Wi-Fi chips' drivers and non-free firmware (iso/wifi/) as live/wifi.sfs
+# on the medium: yes, or no for a medium without them (wpa_supplicant, iw
+# and the regulatory database stay in dom0)
+set      WIFI_FIRMWARE yes
 
 default  iso
 artifact iso xenlive.iso iso/xenlive.iso

@@ -19,6 +19,10 @@ bios=pl/usr/lib/syslinux/modules/bios
 
 cp "$DEP_xen/xen.gz" "$DEP_dom0_kernel/vmlinuz" "$DEP_initramfs/initrd.zst" tree/boot/
 cp "$DEP_rootfs/dom0.sfs" tree/live/
+# the Wi-Fi drivers and firmware (iso/wifi/), unless the profile leaves
+# them out (WIFI_FIRMWARE no); in SHA256SUMS like the rest, so toram and
+# fetch= take it too
+[ ! -f "$DEP_wifi_firmware/wifi/wifi.sfs" ] || cp "$DEP_wifi_firmware/wifi/wifi.sfs" tree/live/
 # demo guests: images, initramfs, xl.cfg files, autostart (guest-images/)
 cp -R "$DEP_guests/guests" tree/
 # The medium's identity: /init and GRUB look for it, not for a device name.

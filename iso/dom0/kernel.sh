@@ -1,8 +1,10 @@
 #!/bin/sh
-# Take Debian's kernel package apart: vmlinuz, its config, kernel-version, and two
+# Take Debian's kernel package apart: vmlinuz, its config, kernel-version, and
 # module trees holding only the listed modules and what they need:
 #   modules-boot/lib/modules/VER   from modules.boot + modules.net (initramfs)
 #   modules/lib/modules/VER        from those + modules.dom0 (dom0)
+#   modules-wifi/lib/modules/VER   the Wi-Fi drivers (../wifi/modules.wifi) the
+#                                  dom0 tree lacks, with the indexes of both
 # Environment: see builder/RECIPES.md (OUT, RECIPE_DIR, PIN_kernel).
 set -eu
 
@@ -109,9 +111,18 @@ tree() {
 	say "$t_name: $(wc -l <"$t_name.want") listed, $(wc -l <"$t_name.paths") modules with dependencies, $(du -sh "$OUT/$t_name" | cut -f1) in all"
 }
 
-rm -rf "$OUT/modules-boot" "$OUT/modules"
+rm -rf "$OUT/modules-boot" "$OUT/modules" "$OUT/modules-wifi"
 tree modules-boot "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net"
 tree modules "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net" "$RECIPE_DIR/modules.dom0"
+# the Wi-Fi drivers (../wifi/modules.wifi): the dom0 tree's lists plus that
+# one, less the .ko files the dom0 tree has; its index files (modules.dep,
+# .alias, ...) cover both, as live/wifi.sfs mounted over the dom0 tree
+tree modules-wifi "$RECIPE_DIR/modules.boot" "$RECIPE_DIR/modules.net" \
+	"$RECIPE_DIR/modules.dom0" "$RECIPE_DIR/../wifi/modules.wifi"
+(cd "$OUT/modules/lib/modules/$ver" && find . -name '*.ko') |
+	(cd "$OUT/modules-wifi/lib/modules/$ver" && xargs rm -f)
+find "$OUT/modules-wifi" -depth -type d -empty -exec rmdir {} \;
+say "modules-wifi: $(find "$OUT/modules-wifi" -name '*.ko' | wc -l) modules beyond the dom0 tree's, $(du -sh "$OUT/modules-wifi" | cut -f1)"
 
 cp "pkg/boot/vmlinuz-$ver" "$OUT/vmlinuz"
 cp "pkg/boot/config-$ver" "$OUT/config"

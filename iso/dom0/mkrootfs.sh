@@ -1,7 +1,8 @@
 #!/bin/sh
 # The dom0 root: BusyBox and its applet links, the kernel modules, the Xen
 # toolstack (musl), iptables (NAT for the host-only bridge), the disk
-# tools, DRBD's tools, Dropbear (installed, never started at boot), then
+# tools, DRBD's tools, Dropbear (installed, never started at boot),
+# wpa_supplicant, iw and the regulatory database (Wi-Fi), then
 # rootfs-overlay on top, packed as a zstd squashfs. This step runs after
 # every change to rootfs-overlay, so its compression is chosen for time as
 # well as size. Measured here (2 CPUs, 37 MB tree): zstd level 15 10.20 MB
@@ -20,6 +21,8 @@ cp -R "$DEP_disk_tools/root/." root/
 cp -R "$DEP_dropbear/root/." root/
 cp -R "$DEP_drbd_utils/root/." root/
 cp -R "$DEP_lab_stream/root/." root/
+cp -R "$DEP_wpa_supplicant/root/." root/
+cp -R "$DEP_iw/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 cp -R "$SRC_ROOT/rootfs-overlay/." root/

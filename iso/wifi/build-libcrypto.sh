@@ -1,0 +1,31 @@
+#!/bin/sh
+# libcrypto from Debian's openssl source package, a static archive built
+# with musl, for wpa_supplicant: WPA3's SAE needs elliptic curves and big
+# numbers, which wpa_supplicant takes from OpenSSL (or wolfSSL), not from
+# its internal crypto. wpa_supplicant links it in (with --gc-sections, only
+# what it calls), so nothing of OpenSSL goes into dom0 itself. No libssl,
+# no engines or providers to load, no tests; plain C (no-asm): the
+# handshakes need no speed and the build needs no assembler sources.
+# Output: $OUT/usr/include/openssl/, $OUT/usr/lib/libcrypto.a.
+set -eu
+prog=build-libcrypto
+. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+: "${PIN_openssl_src:?}"
+
+unpack "$PIN_openssl_src"
+debian_patches "$PIN_openssl_src" '*'
+cd src
+say "configure"
+quiet configure.log ./Configure linux-x86_64 CC="$CC" \
+	CFLAGS="-Os -ffunction-sections -fdata-sections" \
+	--prefix=/usr --libdir=lib --openssldir=/etc/ssl \
+	no-shared no-module no-engine no-dso no-asm no-async no-afalgeng \
+	no-ktls no-tests no-ui-console no-cms no-ct no-ocsp no-srp no-ts \
+	no-cmp no-comp no-docs
+say "build libcrypto.a with -j$JOBS"
+quiet make.log make -j"$JOBS" build_generated
+quiet make.log make -j"$JOBS" libcrypto.a
+mkdir -p "$OUT/usr/include" "$OUT/usr/lib"
+cp libcrypto.a "$OUT/usr/lib/"
+cp -R include/openssl "$OUT/usr/include/"
+say "libcrypto.a $(wc -c <"$OUT/usr/lib/libcrypto.a") bytes"
