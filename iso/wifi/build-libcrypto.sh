@@ -21,7 +21,10 @@ quiet configure.log ./Configure linux-x86_64 CC="$CC" \
 	--prefix=/usr --libdir=lib --openssldir=/etc/ssl \
 	no-shared no-module no-engine no-dso no-asm no-async no-afalgeng \
 	no-ktls no-tests no-ui-console no-cms no-ct no-ocsp no-srp no-ts \
-	no-cmp no-comp no-docs
+	no-cmp no-comp no-err no-sock no-aria no-bf no-blake2 no-camellia \
+	no-cast no-chacha no-poly1305 no-dsa no-ec2m no-gost no-idea no-mdc2 \
+	no-ocb no-rc2 no-rc4 no-rmd160 no-scrypt no-seed no-siphash no-siv \
+	no-sm2 no-sm3 no-sm4 no-srtp no-whirlpool
 say "build libcrypto.a with -j$JOBS"
 quiet make.log make -j"$JOBS" build_generated
 quiet make.log make -j"$JOBS" libcrypto.a

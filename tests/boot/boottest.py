@@ -397,6 +397,147 @@ def check_nodhcp(con, deadline, since, ready):
             " ".join("%s %s" % (g, addr[g]) for g in GUESTS)), con
 
 
+# the Wi-Fi test's access point side, typed at dom0's shell: its folder,
+# and ap SSID KEY_MGMT PMF: wpa_supplicant in AP mode on the namespace's
+# radio $A (2437 MHz, CCMP, passphrase correct-horse)
+WIFI_AP = r"W=/tmp/wifitest; ap() { printf 'ctrl_interface=%s/c\nnetwork={\n" \
+    r"ssid=\042%s\042\nmode=2\nfrequency=2437\nkey_mgmt=%s\nieee80211w=%s\n" \
+    r"proto=RSN\npairwise=CCMP\ngroup=CCMP\npsk=\042correct-horse\042\n}\n' " \
+    r"$W $1 $2 $3 >$W/ap.conf; nsenter -t $N -n wpa_supplicant -B -i $A " \
+    r"-c $W/ap.conf -P $W/ap.pid >$W/ap.log 2>&1; }"
+
+
+def check_wifi(con, deadline):
+    """Wi-Fi over the kernel's simulator (mac80211_hwsim, two radios), on
+    top of a case whose xenbr0 is host-only: xenlive-wifi says there is
+    no Wi-Fi device before the simulator loads; the second radio goes into
+    a network namespace where wpa_supplicant in AP mode runs a WPA2-PSK
+    network, with udhcpd and BusyBox's httpd on 192.168.77.1. Then in
+    dom0: scan lists the network with its signal; connect with a wrong
+    passphrase is refused within 20 s and leaves no address; with the
+    right one (from a file) dom0 leases an address, status says so, dom0
+    downloads a file from the access point's side, and tiny, on its
+    console, pings it and downloads it through NAT over the Wi-Fi
+    interface; the radio blocked by rfkill is refused with how to unblock;
+    the AP turned WPA3-SAE: connect --save joins it, the saved file has
+    mode 0600; forget removes it and turns Wi-Fi off (no address, no
+    wpa_supplicant, nothing in /run). Also: live/wifi.sfs was mounted and
+    its drivers and firmware are where modprobe and the kernel look.
+    (passed, why)."""
+    sh = Shell(con, len(con.text()))
+    out = sh.run("v=/lib/modules/$(uname -r); echo sfs-$(grep -c "
+                 "'iwlwifi$' $v/modules.alias)-$(ls $v/kernel/drivers/net/"
+                 "wireless/intel/iwlwifi/iwlwifi.ko /lib/firmware/"
+                 "iwlwifi-cc-a0-*.ucode /lib/firmware/regulatory.db | wc -l)",
+                 deadline)
+    m = re.search(r"sfs-(\d+)-(\d+)", out)
+    if not con.when(rb"xenlive: Wi-Fi drivers and firmware from live/wifi.sfs")[0]:
+        return False, "rcS did not mount live/wifi.sfs"
+    if not m or m.group(1) == "0" or m.group(2) != "3":
+        return False, "wifi.sfs: iwlwifi's aliases, module or firmware, or " \
+            "the regulatory database are missing: %r" % out
+    out = sh.run("xenlive-wifi scan; echo rc-$?", deadline)
+    if not re.search(r"no Wi-Fi device \(no network interface", out) or \
+            "rc-1\n" not in out:
+        return False, "without a radio, scan did not say no Wi-Fi device: %r" % out
+    token = "wifi-%d" % os.getpid()
+    sh.run(WIFI_AP, deadline)
+    out = sh.run("mkdir -p $W/www && echo %s >$W/www/token.txt && "
+                 "echo correct-horse >$W/good && echo wrong-horse >$W/bad && "
+                 "modprobe mac80211_hwsim radios=2 && sleep 2 && "
+                 "set -- $(ls /sys/class/ieee80211) && P=$2 && "
+                 "A=$(ls /sys/class/ieee80211/$P/device/net) && "
+                 "{ unshare -n sleep 100000 & N=$!; } && sleep 1 && "
+                 "iw phy $P set netns $N && D=$(for d in /sys/class/net/*; do "
+                 "[ -e $d/phy80211 ] && echo ${d##*/}; done) && echo ap-if-$A-$D"
+                 % token, deadline)
+    if not re.search(r"ap-if-\w+-\w+\n", out):
+        return False, "no second simulated radio in a namespace: %r" % out
+    out = sh.run("printf 'start 192.168.77.10\\nend 192.168.77.20\\ninterface "
+                 "%s\\noption subnet 255.255.255.0\\noption router 192.168.77.1"
+                 "\\nlease_file %s\\npidfile %s\\n' $A $W/leases $W/udhcpd.pid "
+                 ">$W/udhcpd.conf && touch $W/leases && nsenter -t $N -n sh -c "
+                 "\"ip link set $A up && ip addr add 192.168.77.1/24 dev $A && "
+                 "httpd -p 80 -h $W/www && udhcpd $W/udhcpd.conf\" && "
+                 "ap xl-wpa2 WPA-PSK 0 && echo ap-up", deadline)
+    if "ap-up\n" not in out:
+        return False, "the access point did not start: %r" % out
+    # the AP needs a moment to beacon; scan until it is listed
+    try:
+        m = sh.until("xenlive-wifi scan", r"(-\d+)\s+WPA2\s+xl-wpa2\n",
+                     min(deadline, time.monotonic() + 60),
+                     "scan never listed xl-wpa2")
+    except TimeoutError as e:
+        return False, "%s: %r" % (e, sh.run("xenlive-wifi scan; cat $W/ap.log", deadline))
+    signal = m.group(1)
+    out = sh.run("s=$(date +%s); xenlive-wifi connect xl-wpa2 --passphrase-file "
+                 "$W/bad; echo rc-$? secs-$(($(date +%s) - s)) "
+                 "addr-$(ip -4 -o addr show dev $D | wc -l)", deadline)
+    m = re.search(r"rc-(\d+) secs-(\d+) addr-(\d+)", out)
+    if not m or m.group(1) != "1" or "refused the passphrase" not in out or \
+            int(m.group(2)) > 20 or m.group(3) != "0":
+        return False, "a wrong passphrase was not refused within 20 s, " \
+            "cleanly: %r" % out
+    refused = "%s s" % m.group(2)
+    out = sh.run("xenlive-wifi connect xl-wpa2 --passphrase-file $W/good; "
+                 "echo rc-$?; xenlive-wifi status", deadline)
+    m = re.search(r"connected to 'xl-wpa2' \(WPA2\) on (\S+), "
+                  r"(192\.168\.77\.\d+)/24 by DHCP", out)
+    if not m or "rc-0\n" not in out or \
+            not re.search(r"connected to 'xl-wpa2' \(WPA2?-PSK\), 192\.168\.77\.", out):
+        return False, "connect with the right passphrase, or status, " \
+            "failed: %r" % out
+    wlan, addr = m.group(1), m.group(2)
+    out = sh.run("wget -q -T 10 -O - http://192.168.77.1/token.txt | "
+                 "sed 's/^/got-/'", deadline)
+    if "got-%s" % token not in out:
+        return False, "dom0 cannot download from the access point's side: %r" % out
+    try:
+        gsh = console_login(con, GUESTS[0], deadline)
+    except TimeoutError as e:
+        return False, str(e)
+    out = gsh.run("ping -c 1 -W 5 192.168.77.1 >/dev/null && echo ping-ok; "
+                  "wget -q -T 10 -O - http://192.168.77.1/token.txt | "
+                  "sed 's/^/got-/'", deadline)
+    sh = console_leave(con, deadline)
+    if "ping-ok\n" not in out or "got-%s" % token not in out:
+        return False, "%s cannot ping or download from 192.168.77.1 " \
+            "through NAT over Wi-Fi: %r" % (GUESTS[0], out)
+    if not sh:
+        return False, "Ctrl-] did not return from xl console to dom0"
+    out = sh.run("xenlive-wifi off; r=$(ls -d /sys/class/net/$D/phy80211/"
+                 "rfkill*); echo 1 >$r/soft; xenlive-wifi connect xl-wpa2 "
+                 "--passphrase-file $W/good; echo rc-$?; echo 0 >$r/soft", deadline)
+    if not re.search(r"blocked by rfkill \(rfkill\d+\): unblock it with: echo 0 "
+                     r">/sys/class/rfkill/rfkill\d+/soft", out) or "rc-1\n" not in out:
+        return False, "a radio blocked by rfkill was not refused: %r" % out
+    out = sh.run("kill $(cat $W/ap.pid); sleep 1; ap xl-wpa3 SAE 2 && sleep 3 && "
+                 "xenlive-wifi connect xl-wpa3 --passphrase-file $W/good --save; "
+                 "echo rc-$?; stat -c mode-%a /etc/xenlive/wifi/*.conf", deadline)
+    m = re.search(r"connected to 'xl-wpa3' \(WPA3\) on \S+, "
+                  r"(192\.168\.77\.\d+)/24 by DHCP", out)
+    if not m or "rc-0\n" not in out or "mode-600\n" not in out:
+        return False, "WPA3-SAE: connect --save failed: %r" % out
+    addr3 = m.group(1)
+    out = sh.run("xenlive-wifi forget; xenlive-wifi status; echo saved-$(ls "
+                 "/etc/xenlive/wifi | wc -l)-addr-$(ip -4 -o addr show dev $D "
+                 "| wc -l)-run-$(ls -d /run/xenlive-wifi 2>/dev/null | wc -l)-"
+                 "wpa-$(pidof wpa_supplicant | wc -w)-cli-$(pidof wpa_cli | "
+                 "wc -w)", deadline)
+    # one wpa_supplicant left: the access point's
+    if "'xl-wpa3' removed from the saved networks" not in out or \
+            not re.search(r"%s: off\n" % wlan, out) or \
+            "saved-0-addr-0-run-0-wpa-1-cli-0\n" not in out:
+        return False, "forget/off left something up: %r" % out
+    sh.run("kill $(cat $W/ap.pid $W/udhcpd.pid) $N", deadline)
+    return True, "no Wi-Fi device before mac80211_hwsim; scan: xl-wpa2 " \
+        "at %s dBm; wrong passphrase refused after %s; WPA2-PSK: %s %s by " \
+        "DHCP, status connected, dom0 and %s (ping, wget through NAT) reach " \
+        "the AP's side; rfkill block refused; WPA3-SAE: %s, saved 0600; " \
+        "forget: off, nothing left" % (signal, refused, wlan, addr,
+                                        GUESTS[0], addr3)
+
+
 def check_uplink(con, deadline, since, ready, mon):
     """The NIC's cable is unplugged at boot: xenbr0 comes up host-only.
     Plugged in later, the NIC gets an address by DHCP and the guests reach
@@ -1174,7 +1315,12 @@ def run_case(case, iso, timeout, logdir, mem):
         if case == "uplink":
             return check_uplink(con, deadline, got.end(), ready, mon)
         if case == "nodhcp":
-            return check_nodhcp(con, deadline, got.end(), ready)
+            ok, why, con = check_nodhcp(con, deadline, got.end(), ready)
+            if not ok:
+                return ok, why, con
+            # the Wi-Fi test on its host-only xenbr0, with its own time
+            wok, wwhy = check_wifi(con, time.monotonic() + timeout)
+            return wok, "%s; Wi-Fi: %s" % (why, wwhy), con
         if case == "hvm":
             return check_hvm(con, deadline, got.end())
         if case == "nohvm":
