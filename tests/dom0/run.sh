@@ -595,5 +595,55 @@ else
 	else ok "device-model ($ver, $(wc -c <"$r/$dm") bytes; ROMs:$roms)"; fi
 fi
 
+# Wi-Fi (iso/wifi/): wpa_supplicant, wpa_cli and iw are musl programs
+# needing nothing but musl's libc (libnl and libcrypto linked in) and
+# answer --version in the root; wpa_supplicant has nl80211, SAE and AP
+# mode; the regulatory database and its signature are in /lib/firmware;
+# the 802.11 stack and the Wi-Fi drivers are not in the root (they are in
+# live/wifi.sfs, which the boot suite checks); xenlive-wifi is ash-clean and
+# answers misuse with its usage and exit 100
+wifi_bad=
+for p in usr/sbin/wpa_supplicant usr/sbin/wpa_cli usr/sbin/iw; do
+	[ -f "$r/$p" ] || { wifi_bad="$wifi_bad /$p(missing)"; continue; }
+	interp=$(readelf -l "$r/$p" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	needed=$(readelf -d "$r/$p" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	[ "$interp" = /lib/ld-musl-x86_64.so.1 ] && [ "$needed" = "libc.so " ] ||
+		wifi_bad="$wifi_bad /$p(interpreter '$interp', needs '$needed')"
+done
+for f in lib/firmware/regulatory.db lib/firmware/regulatory.db.p7s; do
+	[ -s "$r/$f" ] || wifi_bad="$wifi_bad /$f(missing)"
+done
+kv=$(ls "$r/lib/modules")
+for m in cfg80211 mac80211 mac80211_hwsim iwlwifi; do
+	! grep -q "/$m\.ko:" "$r/lib/modules/$kv/modules.dep" ||
+		wifi_bad="$wifi_bad $m.ko(in the root, not only in live/wifi.sfs)"
+done
+ash_n=$("$r/bin/busybox" ash -n "$r/usr/sbin/xenlive-wifi" 2>&1) || wifi_bad="$wifi_bad xenlive-wifi(ash -n: $ash_n)"
+if [ -n "$wifi_bad" ]; then
+	ko wifi-tools "$wifi_bad"
+elif [ "$(id -u)" != 0 ]; then
+	ko wifi-tools "needs root (chroot)"
+else
+	v_wpa=$(in_root wpa_supplicant -v 2>&1 | head -n 1)
+	v_cli=$(in_root wpa_cli -v 2>&1 | head -n 1)
+	v_iw=$(in_root iw --version 2>&1)
+	help=$(in_root wpa_supplicant -h 2>&1)
+	in_root /usr/sbin/xenlive-wifi bogus >"$t/wifi.usage" 2>&1
+	rc=$?
+	case "$v_wpa|$v_cli|$v_iw" in
+	"wpa_supplicant v2.10|wpa_cli v2.10|iw version 5.19") ;;
+	*) wifi_bad="versions: '$v_wpa' '$v_cli' '$v_iw'" ;;
+	esac
+	echo "$help" | grep -q '^ *nl80211 = ' || wifi_bad="$wifi_bad wpa_supplicant has no nl80211 driver"
+	# configuration fields that exist only with SAE and with AP mode
+	for k in sae_password ap_max_inactivity; do
+		grep -qa "$k" "$r/usr/sbin/wpa_supplicant" || wifi_bad="$wifi_bad wpa_supplicant knows no $k"
+	done
+	[ "$rc" = 100 ] && grep -q '^usage: xenlive-wifi' "$t/wifi.usage" ||
+		wifi_bad="$wifi_bad xenlive-wifi bogus: exit $rc, $(head -n 1 "$t/wifi.usage")"
+	if [ -n "$wifi_bad" ]; then ko wifi-tools "$wifi_bad"
+	else ok "wifi-tools ($v_wpa $(wc -c <"$r/usr/sbin/wpa_supplicant") bytes, $v_cli, $v_iw; musl; regulatory.db; no Wi-Fi modules in the root)"; fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
