@@ -443,15 +443,20 @@ def check_wifi(con, deadline):
     token = "wifi-%d" % os.getpid()
     sh.run(WIFI_AP, deadline)
     out = sh.run("mkdir -p $W/www && echo %s >$W/www/token.txt && "
-                 "echo correct-horse >$W/good && echo wrong-horse >$W/bad && "
-                 "modprobe mac80211_hwsim radios=2 && sleep 2 && "
-                 "set -- $(ls /sys/class/ieee80211) && P=$2 && "
-                 "A=$(ls /sys/class/ieee80211/$P/device/net) && "
-                 "{ unshare -n sleep 100000 & N=$!; } && sleep 1 && "
-                 "iw phy $P set netns $N && D=$(for d in /sys/class/net/*; do "
-                 "[ -e $d/phy80211 ] && echo ${d##*/}; done) && echo ap-if-$A-$D"
-                 % token, deadline)
-    if not re.search(r"ap-if-\w+-\w+\n", out):
+                 "echo correct-horse >$W/good && echo wrong-horse >$W/bad; "
+                 "modprobe mac80211_hwsim radios=2; echo hwsim-$?" % token,
+                 deadline)
+    if "hwsim-0\n" not in out:
+        return False, "modprobe mac80211_hwsim failed: %r" % out
+    # the second radio ($P, its interface $A) into a namespace held by a
+    # sleep ($N); dom0 keeps the first ($D)
+    out = sh.run("set -- $(ls /sys/class/ieee80211); P=$2; A=; D=; for d in "
+                 "/sys/class/net/*; do n=$(cat $d/phy80211/name 2>/dev/null); "
+                 "[ -z \"$n\" ] || if [ $n = \"$P\" ]; then A=${d##*/}; else "
+                 "D=${d##*/}; fi; done; unshare -n sleep 100000 & N=$!; sleep 1; "
+                 "iw phy $P set netns $N; echo ap-if-$A-$D-$?", deadline)
+    m = re.search(r"ap-if-(\w+)-(\w+)-0\n", out)
+    if not m:
         return False, "no second simulated radio in a namespace: %r" % out
     out = sh.run("printf 'start 192.168.77.10\\nend 192.168.77.20\\ninterface "
                  "%s\\noption subnet 255.255.255.0\\noption router 192.168.77.1"
@@ -461,7 +466,8 @@ def check_wifi(con, deadline):
                  "httpd -p 80 -h $W/www && udhcpd $W/udhcpd.conf\" && "
                  "ap xl-wpa2 WPA-PSK 0 && echo ap-up", deadline)
     if "ap-up\n" not in out:
-        return False, "the access point did not start: %r" % out
+        return False, "the access point did not start: %r" % (
+            out + sh.run("cat $W/ap.log", deadline))
     # the AP needs a moment to beacon; scan until it is listed
     try:
         m = sh.until("xenlive-wifi scan", r"(-\d+)\s+WPA2\s+xl-wpa2\n",
