@@ -403,8 +403,9 @@ def check_nodhcp(con, deadline, since, ready):
 WIFI_AP = r"W=/tmp/wifitest; ap() { printf 'ctrl_interface=%s/c\nnetwork={\n" \
     r"ssid=\042%s\042\nmode=2\nfrequency=2437\nkey_mgmt=%s\nieee80211w=%s\n" \
     r"proto=RSN\npairwise=CCMP\ngroup=CCMP\npsk=\042correct-horse\042\n}\n' " \
-    r"$W $1 $2 $3 >$W/ap.conf; nsenter -t $N -n wpa_supplicant -B -i $A " \
-    r"-c $W/ap.conf -P $W/ap.pid >$W/ap.log 2>&1; }"
+    r"$W $1 $2 $3 >$W/ap.conf; { nsenter -t $N -n wpa_supplicant -i $A " \
+    r"-c $W/ap.conf >$W/ap.log 2>&1 & echo $! >$W/ap.pid; }; sleep 2; " \
+    r"kill -0 $(cat $W/ap.pid); }"
 
 
 def check_wifi(con, deadline):
@@ -474,7 +475,9 @@ def check_wifi(con, deadline):
                      min(deadline, time.monotonic() + 60),
                      "scan never listed xl-wpa2")
     except TimeoutError as e:
-        return False, "%s: %r" % (e, sh.run("xenlive-wifi scan; cat $W/ap.log", deadline))
+        return False, "%s: %r" % (e, sh.run(
+            "xenlive-wifi scan; tail -n 15 $W/ap.log; nsenter -t $N -n iw dev; "
+            "iw dev $D scan | grep -i -e ssid -e signal", time.monotonic() + 120))
     signal = m.group(1)
     out = sh.run("s=$(date +%s); xenlive-wifi connect xl-wpa2 --passphrase-file "
                  "$W/bad; echo rc-$? secs-$(($(date +%s) - s)) "
