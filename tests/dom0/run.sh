@@ -532,6 +532,21 @@ kept: kept has stopped but its domain stays (state ---s--; on_poweroff or on_cra
 	rm -rf "$r/tmp/mock"
 fi
 
+# xenlive-lab and the parts it sources (usr/lib/xenlive/lab-*.sh) parse
+# with the root's BusyBox ash and give its usage
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-command "needs root (chroot)"
+else
+	out=$(in_root /usr/sbin/xenlive-lab --help 2>&1)
+	rc=$?
+	n=$(in_root /bin/sh -c 'for f in /usr/lib/xenlive/lab-*.sh; do sh -n "$f" || exit 1; done; ls /usr/lib/xenlive/lab-*.sh | wc -l' 2>&1)
+	if [ "$rc" -eq 0 ] && echo "$out" | grep -q '^  replicate GUEST NODE' && [ "$n" = 3 ]; then
+		ok "lab-command (xenlive-lab --help with its 3 sourced parts)"
+	else
+		ko lab-command "rc $rc, parts '$n': $(echo "$out" | tail -n 2 | tr '\n' ';')"
+	fi
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built
