@@ -1026,36 +1026,30 @@ def inner(iso, netboot, timeout, logdir, mem, cases):
             print("\n".join(n.con.text().splitlines()[-25:]))
         print("----", flush=True)
 
+    # the cases, in CASES' order, on the same two machines; addr is tiny's
+    # address on A, set once both have booted
+    run = {
+        "nodes": lambda: case_nodes(a, b, deadline, url),
+        "join": lambda: case_join(a, b, deadline, keyfile, logdir),
+        "refused": lambda: case_refused(a, b, deadline, keyfile, logdir),
+        "migrate": lambda: case_migrate(a, b, deadline, addr),
+        "big": lambda: case_big(a, b, deadline),
+        "memory": lambda: case_memory(a, b, deadline),
+        "save": lambda: case_save(a, deadline, addr),
+        "disk": lambda: case_disk(a, b, deadline),
+        "peer": lambda: case_peer(a, b, deadline),
+        "evacuate": lambda: case_evacuate(a, b, deadline),
+        "rejoin": lambda: case_rejoin(a, b, deadline),
+        "dies": lambda: case_dies(a, b, deadline, addr),
+    }
+    assert set(run) == set(CASES + BENCH)
     try:
         a.boot(deadline)
         b.boot(deadline)
         addr = guest_addresses(a.sh, deadline, ["tiny"])["tiny"]
         for case in cases:
             try:
-                if case == "nodes":
-                    ok, why = case_nodes(a, b, deadline, url)
-                elif case == "join":
-                    ok, why = case_join(a, b, deadline, keyfile, logdir)
-                elif case == "refused":
-                    ok, why = case_refused(a, b, deadline, keyfile, logdir)
-                elif case == "migrate":
-                    ok, why = case_migrate(a, b, deadline, addr)
-                elif case == "big":
-                    ok, why = case_big(a, b, deadline)
-                elif case == "memory":
-                    ok, why = case_memory(a, b, deadline)
-                elif case == "save":
-                    ok, why = case_save(a, deadline, addr)
-                elif case == "disk":
-                    ok, why = case_disk(a, b, deadline)
-                elif case == "peer":
-                    ok, why = case_peer(a, b, deadline)
-                elif case == "evacuate":
-                    ok, why = case_evacuate(a, b, deadline)
-                elif case == "rejoin":
-                    ok, why = case_rejoin(a, b, deadline)
-                else:
-                    ok, why = case_dies(a, b, deadline, addr)
+                ok, why = run[case]()
             except (TimeoutError, EOFError) as e:
                 ok, why = False, "%s after %.0fs" % (e, time.monotonic() - start)
             report(case, ok, why)
