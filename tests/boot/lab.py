@@ -76,7 +76,7 @@ import socket
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, Shell, guest_addresses, console_login, \
+from harness import Console, Shell, guest_addresses, console_login, \
     console_leave  # noqa: E402
 
 LAN = "192.168.77"
