@@ -581,27 +581,32 @@ else
 		'"usb-tablet"'; do
 		echo "$devices" | grep -q "name $d" || dm_bad="$dm_bad no device $d"
 	done
-	# the ROM of every device a default HVM config gets (libxl: cirrus-vga
-	# unless vga=, rtl8139 unless model=; usb = 1: the UHCI controller)
-	# or xenlive-guest's (VGA, e1000) is in its data dirs, unless libxl
-	# starts it without one (the NICs: our libxl patch 0004)
+	# every ROM file QEMU names: a VGA BIOS (Cirrus is libxl's default vga,
+	# stdvga xenlive-guest's) must be in its data dirs; a NIC's boot ROM
+	# is never loaded, libxl starts each NIC with romfile= (our patch
+	# 0004); the rest serve -kernel, KVM or boards HVM guests do not get
+	# (under Xen hvmloader, not QEMU, loads the BIOS). A name not known
+	# here fails: a device that came with devices.mak may need it.
 	roms=
-	for d in cirrus-vga VGA rtl8139 e1000 piix3-usb-uhci usb-tablet; do
-		rom=$(in_root "/$dm" -device "$d,help" 2>&1 |
-			sed -n 's/^ *romfile=.*(default: "\(.*\)")$/\1/p')
-		[ -n "$rom" ] || continue
-		case $d in
-		rtl8139|e1000)
-			grep -qa 'mac=%s,romfile=' "$r"/usr/lib/libxenlight.so.* ||
-				dm_bad="$dm_bad $d wants $rom and libxl gives it one" ;;
-		*)
+	for rom in $(strings -n 6 "$r/$dm" | grep -E '^[a-z0-9_-]+\.(bin|rom)$' | sort -u); do
+		case $rom in
+		vgabios-ramfb.bin) ;;  # ramfb: not in devices.mak
+		vgabios-*.bin)
 			found=
 			for dd in $datadirs; do [ -f "$r$dd/$rom" ] && found=1; done
-			[ -n "$found" ] || dm_bad="$dm_bad no $rom for $d in its data dirs"
+			[ -n "$found" ] || dm_bad="$dm_bad no $rom in its data dirs"
 			roms="$roms $rom" ;;
+		efi-*.rom|pxe-*.rom)
+			grep -qa 'mac=%s,romfile=' "$r"/usr/lib/libxenlight.so.* ||
+				dm_bad="$dm_bad libxl gives NICs their ROM ($rom), which dom0 lacks" ;;
+		bios.bin|pc.rom|linuxboot*.bin|multiboot*.bin|pvh.bin) ;;
+		*) dm_bad="$dm_bad QEMU names a ROM this check does not know: $rom" ;;
 		esac
 	done
-	[ -n "$roms" ] || dm_bad="$dm_bad no device names a ROM (-device X,help changed?)"
+	case $roms in
+	*vgabios-cirrus.bin*vgabios-stdvga.bin*) ;;
+	*) dm_bad="$dm_bad QEMU names no Cirrus and standard VGA BIOS ($roms)" ;;
+	esac
 	readelf -h "$r/usr/lib/xen/boot/hvmloader" 2>/dev/null | grep -q 'Class:.*ELF32' ||
 		dm_bad="$dm_bad hvmloader is not a 32-bit ELF"
 	grep -q "/$dm" "$r"/usr/lib/libxenlight.so.* ||
