@@ -135,7 +135,7 @@ static int onpath(const char *prog)
 static int dropped(const struct graph *g, const char *entry)
 {
 	static const char *const names[] = {
-		"LANG", "LANGUAGE", "LC_ALL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL",
+		"LANG", "LANGUAGE", "LC_ALL", "TZ", "MAKEFLAGS", "MFLAGS", "MAKELEVEL",
 		"OUT", "RECIPE_DIR", "SRC_ROOT", "JOBS", "STEP",
 	};
 	size_t n = strcspn(entry, "="), i;
@@ -167,6 +167,7 @@ static char **stepenv(const struct graph *g, const struct step *s, const char *o
 	PUSH(xasprintf("STEP=%s", s->name));
 	PUSH(xstrdup("LANG=C"));
 	PUSH(xstrdup("LC_ALL=C"));
+	PUSH(xstrdup("TZ=UTC"));
 	for (i = 0; i < s->npins; i++) {
 		char *k = envname("PIN_", s->pins[i].name);
 		PUSH(xasprintf("%s=%s/%s/pins/%s", k, g->root, work, s->pins[i].name));

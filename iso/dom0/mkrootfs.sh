@@ -22,7 +22,11 @@ cp -R "$DEP_drbd_utils/root/." root/
 cp -R "$DEP_lab_stream/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
-cp -R "$SRC_ROOT/rootfs-overlay/." root/
+# the overlay with the modes git records (0644; 0755 for folders and
+# programs), not those of the checkout (a umask of 077 gives 0600)
+cp -R "$SRC_ROOT/rootfs-overlay" overlay
+chmod -R u=rwX,go=rX overlay
+cp -R overlay/. root/
 find root -name .keep -delete
 mksquashfs root "$OUT/dom0.sfs" -noappend -comp zstd -Xcompression-level 9 -b 256K \
 	-all-root -mkfs-time 0 -all-time 0 -no-progress -quiet \
