@@ -318,6 +318,7 @@ static int getkey(int ms)
 	int n = 1, i, k;
 	char msg[256];
 
+	if (resized) return KEY_RESIZE;
 	k = getch();
 	if (k != ERR) return k;
 	p[0].fd = 0;
