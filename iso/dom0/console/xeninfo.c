@@ -121,7 +121,7 @@ int xenguests(struct guest *g, int max)
 		libxl_dominfo *d = &info[i];
 		struct guest *x = &g[n];
 		const struct guest *old;
-		char *name, path[96], vm[128], val[64];
+		char *name, path[160], vm[128], val[64];
 
 		if (d->domid == 0) continue;
 		/* a domain on its way out may have no name any more */
