@@ -682,13 +682,25 @@ def check_dashboard(con, sh, addr, deadline, mon, logdir):
     else:
         return "tty1 (/dev/vcs1) does not show the guests %s:\n%s" % (
             want, "\n".join(lines)), None
+    # its idle cost: CPU time of the tty1 dashboard over 20 s (in clock
+    # ticks of 10 ms: 2% of a vCPU is 40)
+    out = sh.run("p=$(pidof xenlive-console); set -- $(cut -d' ' -f14,15 "
+                 "/proc/$p/stat); a=$(($1 + $2)); sleep 20; set -- $(cut "
+                 "-d' ' -f14,15 /proc/$p/stat); echo ticks-$(($1 + $2 - a))-",
+                 deadline)
+    m = re.search(r"ticks-(\d+)-", out)
+    if not m or int(m.group(1)) > 40:
+        return "the idle dashboard on tty1 used more than 2%% of a vCPU: " \
+            "%s ticks in 20 s" % (m.group(1) if m else "?"), None
+    idle = int(m.group(1)) / 20.0
     with open(ppm, "rb") as f:
         head = f.read(20)
         body = f.read()
     if not head.startswith(b"P6") or len(set(body)) < 2:
         return "QEMU's screendump %s is no picture of the screen" % ppm, None
     seen += "; tty1 shows the dashboard with %s (/dev/vcs1; screendump " \
-        "in %s)" % (", ".join("%s %s" % i for i in sorted(want.items())), ppm)
+        "in %s); idle on tty1 it used %.1f%% of a vCPU" % (
+            ", ".join("%s %s" % i for i in sorted(want.items())), ppm, idle)
     return None, seen
 
 
