@@ -461,9 +461,25 @@ class Dash:
 
     def __init__(self, con, cols=80, rows=24):
         import pyte
+
+        class Screen(pyte.Screen):
+            """pyte's screen, which also knows REP (CSI n b: the character
+            before, n times), used by xterm's terminfo"""
+            last = " "
+
+            def draw(self, data):
+                super().draw(data)
+                if data:
+                    self.last = data[-1]
+
+            def repeat(self, n=1, *args, **kwargs):
+                self.draw(self.last * max(n, 1))
+
+        class Stream(pyte.ByteStream):
+            csi = dict(pyte.ByteStream.csi, b="repeat")
         self.con = con
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
+        self.screen = Screen(cols, rows)
+        self.stream = Stream(self.screen)
         self.pos = len(con.raw)
 
     def feed(self, seconds):

@@ -150,6 +150,14 @@ int xenguests(struct guest *g, int max)
 				x->cpu = (x->cpu_ns - old->cpu_ns) * 100.0 / elapsed;
 			x->start = old->start;
 			memcpy(x->mac, old->mac, sizeof x->mac);
+			memcpy(x->type, old->type, sizeof x->type);
+		}
+		/* Xen knows a PVH guest as an HVM one without a device model;
+		 * libxl notes which it made (as libxl__domain_type reads it) */
+		if (!strcmp(x->type, "HVM") && !old) {
+			snprintf(path, sizeof path, "/libxl/%u/type", d->domid);
+			xenread(path, val, sizeof val);
+			if (!strcmp(val, "pvh")) snprintf(x->type, sizeof x->type, "PVH");
 		}
 		if (!x->start) {
 			snprintf(path, sizeof path, "/local/domain/%u/vm", d->domid);
