@@ -117,54 +117,53 @@ static struct row *find(const char *name)
 	return 0;
 }
 
-/* addoff: a guest that does not run, known by a config or a save file */
-static struct row *addoff(const char *name)
-{
-	struct row *r = find(name);
-
-	if (r) return r;
-	if (nrows == MAXG) return 0;
-	r = &rows[nrows++];
-	memset(r, 0, sizeof *r);
-	snprintf(r->g.name, sizeof r->g.name, "%s", name);
-	r->g.domid = -1;
-	r->g.state = G_OFF;
-	r->g.cpu = -1;
-	r->g.uptime = -1;
-	return r;
-}
-
 static int endswith(const char *s, const char *t)
 {
 	size_t a = strlen(s), b = strlen(t);
 	return a >= b && !strcmp(s + a - b, t);
 }
 
-/* offguests: guests of /etc/xen/NAME.cfg and /var/lib/xen/save/NAME.save */
-static void offguests(void)
+/* the guests of /etc/xen/NAME.cfg and /var/lib/xen/save/NAME.save, read
+ * by offscan; offguests adds those that do not run to the table */
+static struct row offs[MAXG];
+static int noff;
+
+static struct row *offrow(const char *name)
+{
+	int i;
+
+	for (i = 0; i < noff; i++)
+		if (!strcmp(offs[i].g.name, name)) return &offs[i];
+	if (noff == MAXG) return 0;
+	memset(&offs[noff], 0, sizeof offs[noff]);
+	snprintf(offs[noff].g.name, sizeof offs[noff].g.name, "%s", name);
+	offs[noff].g.vcpus = 1;
+	return &offs[noff++];
+}
+
+static void offscan(void)
 {
 	DIR *d;
 	struct dirent *e;
 	struct row *r;
 	char path[300], name[64], v[64];
 
+	noff = 0;
 	if ((d = opendir(CFGDIR))) {
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.' || !endswith(e->d_name, ".cfg")) continue;
 			snprintf(path, sizeof path, CFGDIR "/%s", e->d_name);
-			if (cfgval(path, "name", name, sizeof name) || !name[0]) continue;
-			r = find(name);
-			if (!r && (r = addoff(name))) {
-				cfgval(path, "type", v, sizeof v);
-				if (!v[0]) cfgval(path, "builder", v, sizeof v);
-				snprintf(r->g.type, sizeof r->g.type, "%s",
-				         !strcmp(v, "hvm") ? "HVM" : !strcmp(v, "pvh") ? "PVH" : "PV");
-				cfgval(path, "memory", v, sizeof v);
-				r->g.mib = strtoul(v, 0, 10);
-				cfgval(path, "vcpus", v, sizeof v);
-				r->g.vcpus = v[0] ? strtoul(v, 0, 10) : 1;
-			}
-			if (r) snprintf(r->cfg, sizeof r->cfg, "%s", path);
+			if (cfgval(path, "name", name, sizeof name) || !name[0] || !(r = offrow(name)))
+				continue;
+			snprintf(r->cfg, sizeof r->cfg, "%s", path);
+			cfgval(path, "type", v, sizeof v);
+			if (!v[0]) cfgval(path, "builder", v, sizeof v);
+			snprintf(r->g.type, sizeof r->g.type, "%s",
+			         !strcmp(v, "hvm") ? "HVM" : !strcmp(v, "pvh") ? "PVH" : "PV");
+			cfgval(path, "memory", v, sizeof v);
+			r->g.mib = strtoul(v, 0, 10);
+			cfgval(path, "vcpus", v, sizeof v);
+			if (v[0]) r->g.vcpus = strtoul(v, 0, 10);
 		}
 		closedir(d);
 	}
@@ -172,17 +171,37 @@ static void offguests(void)
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.' || !endswith(e->d_name, ".save")) continue;
 			snprintf(name, sizeof name, "%.*s", (int)(strlen(e->d_name) - 5), e->d_name);
-			r = find(name);
-			if (!r) r = addoff(name);
-			if (r && r->g.domid < 0)
-				snprintf(r->save, sizeof r->save, SAVEDIR "/%s", e->d_name);
+			if ((r = offrow(name))) snprintf(r->save, sizeof r->save, SAVEDIR "/%s", e->d_name);
 		}
 		closedir(d);
 	}
 }
 
-/* gather: everything anew; the selection follows its guest by name */
-static void gather(void)
+static void offguests(void)
+{
+	int i;
+	struct row *r;
+
+	for (i = 0; i < noff; i++) {
+		if ((r = find(offs[i].g.name))) {
+			/* a running guest's config, for its VNC address */
+			snprintf(r->cfg, sizeof r->cfg, "%s", offs[i].cfg);
+			continue;
+		}
+		if (nrows == MAXG) return;
+		r = &rows[nrows++];
+		*r = offs[i];
+		r->g.domid = -1;
+		r->g.state = G_OFF;
+		r->g.cpu = -1;
+		r->g.uptime = -1;
+	}
+}
+
+/* gather: the guests and the host's memory anew; the rest (network,
+ * medium, lab, configs) when full, every few seconds: under emulation
+ * each look costs. The selection follows its guest by name. */
+static void gather(int full)
 {
 	static struct guest g[MAXG];
 	static time_t poked;
@@ -190,7 +209,13 @@ static void gather(void)
 	time_t now = time(0);
 
 	xenhost(&host);
-	sysread(&sys);
+	if (full) {
+		sysread(&sys);
+		offscan();
+	} else {
+		sys.uptime = sysuptime();
+	}
+	leasescan();
 	n = xenguests(g, MAXG);
 	nrows = 0;
 	for (i = 0; i < n; i++) {
@@ -792,7 +817,7 @@ int main(int argc, char **argv)
 	set_escdelay(100);
 	curs_set(0);
 	say("Keys below; arrows choose a guest. Ctrl-L redraws.");
-	gather();
+	gather(1);
 	draw();
 	while (!stop) {
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -804,7 +829,11 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (k == ERR) {
-			gather();
+			static time_t full;
+			time_t t = time(0);
+
+			gather(t - full >= 5);
+			if (t - full >= 5) full = t;
 			draw();
 			continue;
 		}
@@ -815,12 +844,12 @@ int main(int argc, char **argv)
 			continue;
 		}
 		switch (k) {
-		case KEY_UP: case 'k': move_sel(-1); break;
-		case KEY_DOWN: case 'j': move_sel(1); break;
-		case KEY_PPAGE: move_sel(-tablerows()); break;
-		case KEY_NPAGE: move_sel(tablerows()); break;
-		case KEY_HOME: move_sel(-nrows); break;
-		case KEY_END: move_sel(nrows); break;
+		case KEY_UP: case 'k': move_sel(-1); draw(); continue;
+		case KEY_DOWN: case 'j': move_sel(1); draw(); continue;
+		case KEY_PPAGE: move_sel(-tablerows()); draw(); continue;
+		case KEY_NPAGE: move_sel(tablerows()); draw(); continue;
+		case KEY_HOME: move_sel(-nrows); draw(); continue;
+		case KEY_END: move_sel(nrows); draw(); continue;
 		case '\r': case '\n': case KEY_ENTER: case 'c': act_console(); break;
 		case 's': act_start(); break;
 		case 'd': xlact("shutdown", "Shut down"); break;
@@ -841,7 +870,7 @@ int main(int argc, char **argv)
 		default: break;
 		}
 		if (stop) break;
-		gather();
+		gather(1);
 		draw();
 	}
 	endwin();

@@ -192,17 +192,23 @@ static int labrunning(void)
 	return pid > 0 && kill(pid, 0) == 0;
 }
 
+long sysuptime(void)
+{
+	char b[64];
+
+	readline("/proc/uptime", b, sizeof b);
+	return strtol(b, 0, 10);
+}
+
 void sysread(struct sysinfo *s)
 {
-	char b[128];
 	struct ifaddrs *ifs = 0;
 	char a[INET_ADDRSTRLEN] = "";
 
 	readline(MEDIUM "/live/xenlive.id", s->build, sizeof s->build);
 	if (gethostname(s->host, sizeof s->host) < 0) snprintf(s->host, sizeof s->host, "?");
 	s->host[sizeof s->host - 1] = 0;
-	readline("/proc/uptime", b, sizeof b);
-	s->uptime = strtol(b, 0, 10);
+	s->uptime = sysuptime();
 	network(s->net, sizeof s->net);
 	medium(s->medium, sizeof s->medium);
 	persistence(s->persist, sizeof s->persist);
@@ -246,38 +252,68 @@ static int maceq(const char *text, const uint8_t *mac)
 	return !strcasecmp(text, m);
 }
 
-void leaseaddr(const char *mac, const char *name, char *addr, size_t size)
+/* the leases file and the ARP table, read once per leasescan */
+static struct lease leases[256];
+static int nleases;
+static char arp[64][2][20];
+static int narp;
+
+void leasescan(void)
 {
+	static struct timespec mtime;
+	struct stat st;
 	FILE *f;
-	struct lease l;
-	char line[256], ip[64], hw[64], flags[16], type[16], mask[16], dev[32];
 	int64_t when;
+	char line[256], ip[64], hw[64], flags[16], type[16], mask[16], dev[32];
 
-	addr[0] = 0;
-	if ((f = fopen(LEASES, "r"))) {
-		if (fread(&when, sizeof when, 1, f) == 1)
-			while (fread(&l, sizeof l, 1, f) == 1) {
-				char hn[21];
-
-				memcpy(hn, l.hostname, 20);
-				hn[20] = 0;
-				if ((mac[0] && maceq(mac, l.mac)) || (!mac[0] && !strcmp(hn, name))) {
-					struct in_addr in = { l.nip };
-					inet_ntop(AF_INET, &in, addr, size);
-				}
-			}
-		fclose(f);
-		if (addr[0]) return;
+	/* udhcpd rewrites the file when asked (leasepoke): read it then only */
+	if (stat(LEASES, &st) < 0) {
+		nleases = 0;
+	} else if (st.st_mtim.tv_sec != mtime.tv_sec || st.st_mtim.tv_nsec != mtime.tv_nsec) {
+		mtime = st.st_mtim;
+		nleases = 0;
+		if ((f = fopen(LEASES, "r"))) {
+			if (fread(&when, sizeof when, 1, f) == 1)
+				while (nleases < (int)(sizeof leases / sizeof *leases) &&
+				       fread(&leases[nleases], sizeof *leases, 1, f) == 1)
+					nleases++;
+			fclose(f);
+		}
 	}
-	/* on a LAN, the neighbour table knows the guests dom0 has talked to */
-	if (!mac[0] || !(f = fopen("/proc/net/arp", "r"))) return;
-	while (fgets(line, sizeof line, f))
+	narp = 0;
+	if (!(f = fopen("/proc/net/arp", "r"))) return;
+	while (narp < (int)(sizeof arp / sizeof *arp) && fgets(line, sizeof line, f))
 		if (sscanf(line, "%63s %15s %15s %63s %15s %31s", ip, type, flags, hw, mask, dev) == 6 &&
-		    !strcasecmp(hw, mac) && strcmp(flags, "0x0")) {
-			snprintf(addr, size, "%s", ip);
-			break;
+		    strcmp(flags, "0x0") && strlen(ip) < 20 && strlen(hw) < 20) {
+			snprintf(arp[narp][0], sizeof arp[narp][0], "%s", ip);
+			snprintf(arp[narp][1], sizeof arp[narp][1], "%s", hw);
+			narp++;
 		}
 	fclose(f);
+}
+
+void leaseaddr(const char *mac, const char *name, char *addr, size_t size)
+{
+	int i;
+
+	addr[0] = 0;
+	for (i = 0; i < nleases; i++) {
+		char hn[21];
+
+		memcpy(hn, leases[i].hostname, 20);
+		hn[20] = 0;
+		if ((mac[0] && maceq(mac, leases[i].mac)) || (!mac[0] && !strcmp(hn, name))) {
+			struct in_addr in = { leases[i].nip };
+			inet_ntop(AF_INET, &in, addr, size);
+		}
+	}
+	if (addr[0] || !mac[0]) return;
+	/* on a LAN, the neighbour table knows the guests dom0 has talked to */
+	for (i = 0; i < narp; i++)
+		if (!strcasecmp(arp[i][1], mac)) {
+			snprintf(addr, size, "%s", arp[i][0]);
+			return;
+		}
 }
 
 int cfgval(const char *path, const char *key, char *buf, size_t size)

@@ -12,11 +12,15 @@ struct sysinfo {
 	int labon;
 };
 
-/* sysread: fills s (network, medium, persistence and lab read anew every
- * call; cheap: files in /proc, /sys, /run) */
+/* sysread: fills s anew (files in /proc, /sys, /run; a netlink dump) */
 void sysread(struct sysinfo *s);
+/* sysuptime: dom0's uptime in seconds */
+long sysuptime(void);
+/* leasescan: reads udhcpd's leases (when the file changed) and dom0's
+ * ARP table, for leaseaddr */
+void leasescan(void);
 /* leaseaddr: address of the NIC with MAC mac (guest named name) from
- * udhcpd's leases or dom0's ARP table into addr; "" unknown */
+ * the leases or the ARP table leasescan read into addr; "" unknown */
 void leaseaddr(const char *mac, const char *name, char *addr, size_t size);
 /* leasepoke: asks udhcpd to write its leases file (SIGUSR1) */
 void leasepoke(void);
