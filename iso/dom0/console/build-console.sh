@@ -1,6 +1,6 @@
 #!/bin/sh
 # xenlive-console for dom0: compiled with musl against the sysroot of the
-# toolstack (libxenlight, libxenstore, ncurses), linked dynamically to the
+# toolstack (libxenctrl, libxenstore, ncurses), linked dynamically to the
 # libraries xl and xentop already bring into the dom0 root.
 # Output: $OUT/root/usr/sbin/xenlive-console.
 set -eu
@@ -12,7 +12,7 @@ say "compile xenlive-console"
 quiet cc.log "$CC" -O2 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror \
 	-o xenlive-console "$RECIPE_DIR/console.c" "$RECIPE_DIR/run.c" \
 	"$RECIPE_DIR/sysinfo.c" "$RECIPE_DIR/xeninfo.c" \
-	-lxenlight -lxenstore -lxentoollog -lncurses
+	-lxenctrl -lxenstore -lxentoollog -lncurses
 root=$OUT/root
 mkdir -p "$root/usr/sbin"
 cp xenlive-console "$root/usr/sbin/"

@@ -94,11 +94,14 @@ static void rule(int y)
 	}
 }
 
+/* duration: s seconds to the minute: every changed cell costs a redraw,
+ * which on the screen under emulation is dear */
 static void duration(long s, char *buf, size_t size)
 {
 	if (s < 0) snprintf(buf, size, "-");
-	else if (s >= 86400) snprintf(buf, size, "%ldd %02ld:%02ld", s / 86400, s / 3600 % 24, s / 60 % 60);
-	else snprintf(buf, size, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else if (s >= 86400) snprintf(buf, size, "%ldd%02ldh", s / 86400, s / 3600 % 24);
+	else if (s >= 3600) snprintf(buf, size, "%ldh%02ldm", s / 3600, s / 60 % 60);
+	else snprintf(buf, size, "%ldm", s / 60);
 }
 
 static const char *statename(const struct row *r)
@@ -215,8 +218,8 @@ static void gather(int full)
 	} else {
 		sys.uptime = sysuptime();
 	}
-	leasescan();
-	n = xenguests(g, MAXG);
+	leasescan(full);
+	n = xenguests(g, MAXG, full);
 	nrows = 0;
 	for (i = 0; i < n; i++) {
 		memset(&rows[nrows], 0, sizeof rows[nrows]);
@@ -267,7 +270,7 @@ static void draw(void)
 	}
 	erase();
 	localtime_r(&now, &tm);
-	strftime(t, sizeof t, "%H:%M:%S", &tm);
+	strftime(t, sizeof t, "%H:%M", &tm);
 	attron(A_REVERSE);
 	move(0, 0);
 	for (i = 0; i < COLS; i++) addch(' ');

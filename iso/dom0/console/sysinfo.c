@@ -258,7 +258,7 @@ static int nleases;
 static char arp[64][2][20];
 static int narp;
 
-void leasescan(void)
+void leasescan(int arptoo)
 {
 	static struct timespec mtime;
 	struct stat st;
@@ -280,6 +280,7 @@ void leasescan(void)
 			fclose(f);
 		}
 	}
+	if (!arptoo) return;
 	narp = 0;
 	if (!(f = fopen("/proc/net/arp", "r"))) return;
 	while (narp < (int)(sizeof arp / sizeof *arp) && fgets(line, sizeof line, f))

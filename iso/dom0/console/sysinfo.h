@@ -16,9 +16,9 @@ struct sysinfo {
 void sysread(struct sysinfo *s);
 /* sysuptime: dom0's uptime in seconds */
 long sysuptime(void);
-/* leasescan: reads udhcpd's leases (when the file changed) and dom0's
- * ARP table, for leaseaddr */
-void leasescan(void);
+/* leasescan: reads udhcpd's leases (when the file changed) and, when
+ * arptoo, dom0's ARP table, for leaseaddr */
+void leasescan(int arptoo);
 /* leaseaddr: address of the NIC with MAC mac (guest named name) from
  * the leases or the ARP table leasescan read into addr; "" unknown */
 void leaseaddr(const char *mac, const char *name, char *addr, size_t size);

@@ -1,5 +1,5 @@
-/* xeninfo: what the hypervisor and the toolstack say about the machine and
- * its guests, through libxl and xenstore (no process started). */
+/* xeninfo: what the hypervisor and xenstore say about the machine and its
+ * guests, through libxenctrl and libxenstore (no process started). */
 
 enum gstate { G_OFF, G_RUNNING, G_PAUSED, G_SHUTDOWN, G_CRASHED, G_DYING };
 
@@ -26,12 +26,13 @@ struct host {
 	unsigned long total_mib, free_mib, dom0_mib;
 };
 
-/* xenopen: connects to libxl and xenstore; -1 with a message in err */
+/* xenopen: connects to Xen and xenstore; -1 with a message in err */
 int xenopen(char *err, size_t size);
 /* xenhost: the hypervisor's version, CPUs and memory into h */
 void xenhost(struct host *h);
 /* xenguests: the running guests (not dom0) in domain id order into g (at
- * most max), CPU % against the last call; their count, -1 if libxl fails */
-int xenguests(struct guest *g, int max);
+ * most max), CPU % against the last call; names read anew when full;
+ * their count, -1 without Xen */
+int xenguests(struct guest *g, int max, int full);
 /* xenread: the xenstore value at path into buf ("" when missing) */
 void xenread(const char *path, char *buf, size_t size);
