@@ -214,7 +214,285 @@ def check_uplink(con, deadline, since, ready, mon):
                              up.group(2), GUESTS[0]), con
 
 
-def check_guests(con, deadline, since, ready):
+# a guest's row in the dashboard's table (xenlive-console): selection mark,
+# name, state, type, vCPUs, MiB, CPU %, address, uptime
+DASH_ROW = re.compile(r"^([> ]) (\S+) +(off|saved|running|paused|shutdown|"
+                      r"crashed|dying) +(PVH|PV|HVM|-) +(\d+) +(\d+) +(\S+) +"
+                      r"(\S+) +(\S+) *[v^]? *$")
+# seconds the guests case has beyond the others' for check_dashboard
+DASH_TIME = 400
+
+
+class Dash:
+    """xenlive-console on the serial console, read through a terminal
+    emulator (pyte) fed with the console's bytes from its start on."""
+
+    def __init__(self, con, cols=80, rows=24):
+        import pyte
+
+        class Screen(pyte.Screen):
+            """pyte's screen, which also knows REP (CSI n b: the character
+            before, n times), used by xterm's terminfo"""
+            last = " "
+
+            def draw(self, data):
+                super().draw(data)
+                if data:
+                    self.last = data[-1]
+
+            def repeat(self, n=1, *args, **kwargs):
+                self.draw(self.last * max(n, 1))
+
+        class Stream(pyte.ByteStream):
+            csi = dict(pyte.ByteStream.csi, b="repeat")
+        self.con = con
+        self.screen = Screen(cols, rows)
+        self.stream = Stream(self.screen)
+        self.pos = len(con.raw)
+
+    def feed(self, seconds):
+        self.con.pump(seconds)
+        self.stream.feed(self.con.raw[self.pos:])
+        self.pos = len(self.con.raw)
+
+    def key(self, keys):
+        self.con.proc.stdin.write(keys)
+        self.con.proc.stdin.flush()
+
+    def text(self):
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def rows(self):
+        """{name: (state, type, vcpus, MiB, address)}, selected name"""
+        rows, sel = {}, None
+        for line in self.screen.display:
+            m = DASH_ROW.match(line)
+            if m:
+                rows[m.group(2)] = (m.group(3), m.group(4), m.group(5),
+                                    m.group(6), m.group(8))
+                if m.group(1) == ">":
+                    sel = m.group(2)
+        return rows, sel
+
+    def wait(self, test, deadline, what):
+        """Feeds the screen until test(self) is true (redrawn in full by
+        Ctrl-L every 10 s: lines of Xen's own on the serial port would
+        otherwise stay in the picture); its value"""
+        n = 0
+        while True:
+            self.feed(1)
+            got = test(self)
+            if got:
+                return got
+            if time.monotonic() >= deadline:
+                raise TimeoutError("%s; the dashboard shows:\n%s" % (
+                    what, self.text()))
+            n += 1
+            if n % 10 == 0:
+                self.key(b"\x0c")
+
+    def select(self, name, deadline):
+        """Moves the selection (j, k) to guest name"""
+        for _ in range(20):
+            rows, sel = self.rows()
+            if sel == name:
+                return
+            names = list(rows)
+            if name in names and sel in names:
+                self.key(b"j" if names.index(name) > names.index(sel) else b"k")
+            self.feed(1)
+        raise TimeoutError("cannot select %s; the dashboard shows:\n%s" % (
+            name, self.text()))
+
+    def shell(self, cmd, deadline):
+        """`!` (a shell from the dashboard), cmd, exit; cmd's output"""
+        mark = len(self.con.text())
+        self.key(b"!")
+        self.con.wait_for(r"Root shell: exit", deadline, mark)
+        self.con.pump(2)
+        sh = Shell(self.con, len(self.con.text()))
+        out = sh.run(cmd, deadline)
+        self.con.send("exit")
+        return out
+
+
+def xl_state(flags):
+    """the dashboard's word for a state of `xl list` (r-----, -b----, ...)"""
+    for c, word in (("d", "dying"), ("c", "crashed"), ("s", "shutdown"),
+                    ("p", "paused")):
+        if c in flags:
+            return word
+    return "running"
+
+
+def check_dashboard(con, sh, addr, deadline, mon, logdir):
+    """xenlive-console over the serial console (TERM=vt100, 80x24), read
+    through pyte: its guest rows match `xl list` (names, MiB, state) and
+    the guests' leases; `files` shut down from it (y asked first) leaves
+    `xl list` (seen from its `!` shell) and shows as off, then starts
+    again from it; Enter on `tiny` is tiny's console, Ctrl-] comes back;
+    a resize (stty and SIGWINCH from its shell) to 100x30 uses the room,
+    to 60x20 says the terminal is too small, and back; q gives back a
+    sane terminal; --ascii (TERM=xterm) draws in plain ASCII. Then the
+    screen itself: tty1, read from /dev/vcs1, shows the dashboard with
+    both demo guests and their addresses, QEMU's screendump of the VGA
+    screen is saved (a PPM of more than one colour). Under make bench
+    (XENLIVE_BENCH) it also measures the idle tty1 dashboard's CPU time.
+    (None, what was seen) or (why, None)."""
+    out = sh.run("xl list | awk 'NR > 2 {print \"xl-\" $1 \"-\" $3 \"-\" "
+                 "$5 \"-\"}'", deadline)
+    xl = {n: (m, xl_state(st)) for n, m, st in
+          re.findall(r"xl-(\S+)-(\d+)-(\S+)-\n", out)}
+    if not all(g in xl for g in GUESTS):
+        return "xl list lacks a demo guest: %s" % xl, None
+    d = Dash(con)
+    con.send("stty rows 24 cols 80; TERM=vt100 xenlive-console")
+
+    def table(dash):
+        rows, _ = dash.rows()
+        want = {n: ("running", m, addr.get(n, "-")) for n, (m, _) in xl.items()}
+        got = {n: (r[0], r[3], r[4]) for n, r in rows.items() if r[0] != "off"}
+        return rows if got == want else None
+    rows = d.wait(table, deadline, "the table does not match xl list %s and "
+                  "the leases %s" % (xl, addr))
+    if any(xl[n][1] != rows[n][0] for n in xl):
+        return "states differ: xl list %s, dashboard %s" % (xl, rows), None
+    seen = "the table matched xl list and the leases (%s)" % ", ".join(
+        "%s %s %s MiB %s" % (n, rows[n][0], rows[n][3], rows[n][4])
+        for n in sorted(xl))
+
+    # files: shut down (asked first), out of xl list, off; then started
+    d.select("files", deadline)
+    d.key(b"d")
+    d.wait(lambda x: "Shut down files? y/n" in x.text(), deadline,
+           "d asked no question")
+    d.key(b"y")
+    d.wait(lambda x: x.rows()[0].get("files", ("",))[0] == "off",
+           time.monotonic() + 120, "files did not show as off after d, y")
+    log = "/var/log/xen/console/guest-files.log"
+    out = d.shell("echo files-in-xl-$(xl list | grep -c '^files '); "
+                  "mv %s %s.dash" % (log, log), deadline)
+    if "files-in-xl-0\n" not in out:
+        return "files shut down from the dashboard is still in xl list", None
+    d.wait(lambda x: x.rows()[1] == "files", deadline,
+           "the dashboard did not come back from its shell")
+    d.key(b"s")
+    d.wait(lambda x: x.rows()[0].get("files", ("",))[0] == "running",
+           time.monotonic() + 180, "s did not start files again")
+    seen += "; files shut down from it (asked y/n), left xl list, showed " \
+        "as off and ran again on s"
+
+    # tiny's console and back
+    d.select("tiny", deadline)
+    mark = len(con.text())
+    d.key(b"\r")
+    con.wait_for(r"Console of tiny: Ctrl-\] comes back", deadline, mark)
+    for _ in range(10):
+        con.pump(2)
+        con.send("")
+        try:
+            con.wait_for(r"tiny login:|tiny:~# ",
+                         min(deadline, time.monotonic() + 8), mark)
+            break
+        except TimeoutError:
+            pass
+    else:
+        return "Enter on tiny showed no login prompt of tiny", None
+    d.key(b"\x1d")
+    d.wait(lambda x: "back from the console of tiny" in x.text() and
+           "files" in x.rows()[0], deadline,
+           "Ctrl-] did not come back to the dashboard")
+    seen += "; Enter: tiny's login prompt, Ctrl-] back"
+
+    # resize: bigger, too small, back
+    for r, c, test, what in (
+            (30, 100, lambda x: x.screen.display[29].startswith("m migrate")
+             and len(x.screen.display[0].rstrip()) > 90, "uses 100x30"),
+            (20, 60, lambda x: "the dashboard needs 80 x 24" in x.text(),
+             "says 60x20 is too small"),
+            (24, 80, lambda x: x.screen.display[23].startswith("m migrate")
+             and "tiny" in x.rows()[0], "is back at 80x24")):
+        d.shell("stty rows %d cols %d; kill -WINCH $PPID" % (r, c), deadline)
+        d.screen.resize(r, c)
+        d.wait(test, deadline, "after stty rows %d cols %d, the dashboard "
+               "no longer %s" % (r, c, what))
+    seen += "; resized to 100x30, 60x20 (too small, said so), 80x24"
+
+    # q: the shell again, its terminal sane
+    d.key(b"q")
+    sh = Shell(con, len(con.text()))
+    out = sh.run("stty -a | tr ' ;' '\\n\\n' | grep -c -x -e icanon -e echo "
+                 "-e opost -e isig | sed 's/^/sane-/'", deadline)
+    if "sane-4\n" not in out:
+        return "the terminal after q is not sane: %s" % out.strip(), None
+    sh.until("grep -c '^guest: files up, role' %s | sed 's/^/up-/'" % log,
+             r"up-[1-9]", deadline, "files, started from the dashboard, "
+             "never said its web server is up")
+
+    # ASCII, on an xterm
+    a = Dash(con)
+    con.send("TERM=xterm xenlive-console --ascii")
+    rows = a.wait(lambda x: len(x.rows()[0]) >= 2 and
+                  all(r[4] != "-" for r in x.rows()[0].values()) and
+                  x.rows()[0], deadline, "--ascii: no table with addresses")
+    bad = [ch for line in a.screen.display for ch in line if ord(ch) > 126]
+    if bad or not a.screen.display[5].startswith("-- Guests:") or \
+            a.screen.display[20] != "-" * 80:
+        return "--ascii drew more than ASCII:\n%s" % a.text(), None
+    a.key(b"q")
+    sh = Shell(con, len(con.text()))
+    sh.run("true", deadline)
+    seen += "; q gave back a sane terminal; --ascii on TERM=xterm: plain " \
+        "ASCII"
+
+    # the screen: tty1, the dashboard since boot; the files row shows the
+    # address of its new lease, like the serial console's --ascii table
+    ppm = os.path.join(logdir, "guests-screen.ppm")
+    if os.path.exists(ppm):
+        os.unlink(ppm)
+    monitor(mon, "screendump %s" % os.path.abspath(ppm), deadline)
+    want = {n: r[4] for n, r in rows.items() if r[0] == "running"}
+
+    def vcs():
+        out = sh.run("c=$(stty -F /dev/tty1 size | cut -d' ' -f2); tr -c "
+                     "'\\040-\\176' '.' </dev/vcs1 | fold -w $c | sed "
+                     "'s/^/vcs:/'", deadline)
+        return [line[4:] for line in out.splitlines() if line.startswith("vcs:")]
+    for _ in range(10):
+        lines = vcs()
+        got = {m.group(2): m.group(8) for m in map(DASH_ROW.match, lines)
+               if m and m.group(3) == "running"}
+        if got == want:
+            break
+        con.pump(2)
+    else:
+        return "tty1 (/dev/vcs1) does not show the guests %s:\n%s" % (
+            want, "\n".join(lines)), None
+    # its idle cost (make bench, which sets XENLIVE_BENCH; a target, not
+    # a test): CPU time of the tty1 dashboard over 20 s, in clock ticks
+    # of 10 ms
+    idle = ""
+    if os.environ.get("XENLIVE_BENCH"):
+        out = sh.run("p=$(pidof xenlive-console); set -- $(cut -d' ' -f14,15 "
+                     "/proc/$p/stat); a=$(($1 + $2)); sleep 20; set -- $(cut "
+                     "-d' ' -f14,15 /proc/$p/stat); echo ticks-$(($1 + $2 - a))-",
+                     deadline)
+        m = re.search(r"ticks-(\d+)-", out)
+        if m:
+            idle = "; idle on tty1 it used %.1f%% of a vCPU" % (
+                int(m.group(1)) / 20.0)
+    with open(ppm, "rb") as f:
+        head = f.read(20)
+        body = f.read()
+    if not head.startswith(b"P6") or len(set(body)) < 2:
+        return "QEMU's screendump %s is no picture of the screen" % ppm, None
+    seen += "; tty1 shows the dashboard with %s (/dev/vcs1; screendump " \
+        "in %s)%s" % (
+            ", ".join("%s %s" % i for i in sorted(want.items())), ppm, idle)
+    return None, seen
+
+
+def check_guests(con, deadline, since, ready, mon, logdir):
     """rcS starts the demo guests: each one runs (xl list), shows a login
     prompt on its console (xenconsoled's log), got an address on xenbr0
     from dom0 (no NIC here, so the bridge is host-only), answers dom0's
@@ -271,6 +549,12 @@ def check_guests(con, deadline, since, ready):
         if not re.search(r"page-names-[1-9]", out):
             return False, "the page of %s (http://%s/) does not name it" % (
                 g, addr[g]), con
+    why, dash = check_dashboard(con, Shell(con, since), addr,
+                                deadline + DASH_TIME, mon, logdir)
+    if why:
+        return False, "dashboard: " + why, con
+    since = len(con.text())
+    deadline += DASH_TIME
     # a shipped config starts a second instance from the same image; dom0
     # times it (its uptime before xl create and when the console log first
     # shows the login prompt, polled every 0.1 s for up to 60 s)
@@ -315,7 +599,7 @@ def check_guests(con, deadline, since, ready):
         "%.1fs after the guests started" % (
             ready, summary.group(0), " ".join(GUESTS),
             " ".join("%s %s" % (g, addr[g]) for g in GUESTS), GUESTS[0],
-            prompt, con.elapsed() - started) + "; " + many, con
+            prompt, con.elapsed() - started) + "; " + many + "; dashboard: " + dash, con
 
 
 # seconds the guests case has beyond the others' for check_guest_disk and
@@ -891,7 +1175,7 @@ def run_case(case, iso, timeout, logdir, mem):
                 return False, "dom0's kernel log lacks the effect of " \
                     "initcall_blacklist=...init_encrypted or pmtmr=0", con
         if case == "guests":
-            return check_guests(con, deadline, got.end(), ready)
+            return check_guests(con, deadline, got.end(), ready, mon, logdir)
         if case == "lan":
             return check_lan(con, deadline, got.end(), ready)
         if case == "uplink":

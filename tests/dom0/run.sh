@@ -59,6 +59,21 @@ for p in bin/busybox usr/sbin/xl usr/sbin/xenstored usr/sbin/xenconsoled \
 done
 if [ -n "${missing:-}" ]; then ko toolstack "missing:$missing"; else ok toolstack-present; fi
 
+# the dashboard (iso/dom0/console/) and the terminal types it is drawn
+# on: the screen (linux), serial terminals (vt100, xterm), screen/tmux;
+# tty1 runs it, tty2 has a shell
+dash_bad=
+for p in usr/sbin/xenlive-console usr/share/terminfo/l/linux \
+	usr/share/terminfo/v/vt100 usr/share/terminfo/x/xterm \
+	usr/share/terminfo/x/xterm-256color usr/share/terminfo/s/screen; do
+	[ -e "$r/$p" ] || dash_bad="$dash_bad /$p(missing)"
+done
+grep -q '^tty1::respawn:/etc/init.d/tty1-shell$' "$r/etc/inittab" || dash_bad="$dash_bad inittab(no tty1 line)"
+grep -q '^tty2::' "$r/etc/inittab" || dash_bad="$dash_bad inittab(no tty2 line)"
+grep -q 'xenlive-console' "$r/etc/init.d/tty1-shell" || dash_bad="$dash_bad tty1-shell(no dashboard)"
+if [ -n "$dash_bad" ]; then ko dashboard "$dash_bad"
+else ok "dashboard (xenlive-console, terminfo linux vt100 xterm xterm-256color screen, tty1 and tty2 in inittab)"; fi
+
 # busybox itself must be static: the initramfs and rescue paths rely on it
 if [ ! -f "$r/bin/busybox" ]; then
 	ko busybox-static "no bin/busybox"
