@@ -228,7 +228,14 @@ class Dash:
     emulator (pyte) fed with the console's bytes from its start on."""
 
     def __init__(self, con, cols=80, rows=24):
-        import pyte
+        try:
+            import pyte
+        except ImportError:
+            # Debian's python3-pyte (scripts/host-deps) is in the system
+            # Python's dist-packages, where a python3 of its own (pyenv)
+            # does not look
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import pyte
 
         class Screen(pyte.Screen):
             """pyte's screen, which also knows REP (CSI n b: the character
