@@ -165,46 +165,6 @@ struct job *jobstart(const char *what, char *const argv[], char *err, size_t siz
 	return j;
 }
 
-void errline(const char *out, char *buf, size_t size)
-{
-	const char *p = out, *e, *best = 0, *lastl = 0;
-	size_t bn = 0, ln = 0;
-
-	/* the first line that says fatal or error (libxl's later ones are
-	 * about cleaning up), else the last line */
-	while (*p) {
-		e = strchr(p, '\n');
-		if (!e) e = p + strlen(p);
-		if (e > p) {
-			lastl = p;
-			ln = e - p;
-			if (!best && (memmem(p, e - p, "fatal", 5) || memmem(p, e - p, "error", 5) ||
-			              memmem(p, e - p, "rror:", 5))) {
-				best = p;
-				bn = e - p;
-			}
-		}
-		p = *e ? e + 1 : e;
-	}
-	if (!best) {
-		best = lastl;
-		bn = ln;
-	}
-	if (!best) {
-		buf[0] = 0;
-		return;
-	}
-	/* libxl's source position is no help: "libxl: error: libxl_x.c:12:fn: " */
-	if (!strncmp(best, "libxl: error: ", 14)) {
-		const char *s = memchr(best + 14, ' ', bn - 14);
-		if (s) {
-			bn -= s + 1 - best;
-			best = s + 1;
-		}
-	}
-	snprintf(buf, size, "%.*s", (int)bn, best);
-}
-
 void lastline(const char *out, char *buf, size_t size)
 {
 	const char *p = out, *e, *l = 0;
@@ -220,6 +180,37 @@ void lastline(const char *out, char *buf, size_t size)
 		p = *e ? e + 1 : e;
 	}
 	snprintf(buf, size, "%.*s", l ? (int)n : 0, l ? l : "");
+}
+
+void errline(const char *out, char *buf, size_t size)
+{
+	const char *p = out, *e, *best = 0;
+	size_t bn = 0;
+
+	/* the first line that says fatal or error (libxl's later ones are
+	 * about cleaning up), else the last line */
+	for (; *p && !best; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (!e) e = p + strlen(p);
+		if (e > p && (memmem(p, e - p, "fatal", 5) || memmem(p, e - p, "error", 5) ||
+		              memmem(p, e - p, "rror:", 5))) {
+			best = p;
+			bn = e - p;
+		}
+	}
+	if (!best) {
+		lastline(out, buf, size);
+		return;
+	}
+	/* libxl's source position is no help: "libxl: error: libxl_x.c:12:fn: " */
+	if (!strncmp(best, "libxl: error: ", 14)) {
+		const char *s = memchr(best + 14, ' ', bn - 14);
+		if (s) {
+			bn -= s + 1 - best;
+			best = s + 1;
+		}
+	}
+	snprintf(buf, size, "%.*s", (int)bn, best);
 }
 
 int jobread(struct job *j, char *msg, size_t size)
