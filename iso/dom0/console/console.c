@@ -144,13 +144,34 @@ static struct row *offrow(const char *name)
 	return &offs[noff++];
 }
 
-static void offscan(void)
+/* dirtime: the modification time of dir, which changes when a file in it
+ * comes or goes (or is renamed, as xenlive-guest writes configs) */
+static struct timespec dirtime(const char *dir)
 {
+	struct stat st;
+	struct timespec none = { 0, 0 };
+
+	return stat(dir, &st) == 0 ? st.st_mtim : none;
+}
+
+static int tseq(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* offscan: anew when all, else only when a folder changed */
+static void offscan(int all)
+{
+	static struct timespec cfgt, savet;
+	struct timespec ct = dirtime(CFGDIR), st = dirtime(SAVEDIR);
 	DIR *d;
 	struct dirent *e;
 	struct row *r;
 	char path[300], name[64], v[64];
 
+	if (!all && tseq(ct, cfgt) && tseq(st, savet)) return;
+	cfgt = ct;
+	savet = st;
 	noff = 0;
 	if ((d = opendir(CFGDIR))) {
 		while ((e = readdir(d))) {
@@ -201,20 +222,23 @@ static void offguests(void)
 	}
 }
 
-/* gather: the guests and the host's memory anew; the rest (network,
- * medium, lab, configs) when full, every few seconds: under emulation
- * each look costs. The selection follows its guest by name. */
-static void gather(int full)
+/* how much gather looks at: under emulation each look costs */
+enum { GUESTS,            /* every second: the guests, the host's memory */
+       SOME,              /* every few seconds: network, lab, ARP, names */
+       ALL };             /* at start and after an action: all of it */
+
+/* gather: what level says anew. The selection follows its guest by name. */
+static void gather(int level)
 {
 	static struct guest g[MAXG];
 	static time_t poked;
-	int n, i, noaddr = 0;
+	int n, i, noaddr = 0, full = level >= SOME;
 	time_t now = time(0);
 
 	xenhost(&host);
 	if (full) {
-		sysread(&sys);
-		offscan();
+		sysread(&sys, level == ALL);
+		offscan(level == ALL);
 	} else {
 		sys.uptime = sysuptime();
 	}
@@ -630,6 +654,54 @@ static void freename(const char *base, char *buf, size_t size)
 	}
 }
 
+/* pickiso: an ISO image on an attached medium (xenlive-guest isos) picked
+ * from a list drawn over the table, or one typed (a file or a URL), into
+ * iso; 1 when there is one */
+static int pickiso(char *iso, size_t size)
+{
+	static char out[8192];
+	char *argv[] = { "xenlive-guest", "isos", 0 }, *p, *e, *f[3], q[128], err[256];
+	char *path[9];
+	int n = 0, i, k, st;
+
+	say("looking for ISO images on attached media (xenlive-guest isos) ...");
+	draw();
+	st = runout(argv, out, sizeof out);
+	if (st != 0) {
+		errline(out, err, sizeof err);
+		say("xenlive-guest isos failed: %s", err);
+		return 0;
+	}
+	for (i = TOP - 1; i < LINES - BOTTOM; i++) {
+		move(i, 0);
+		clrtoeol();
+	}
+	attron(A_BOLD);
+	mvprintw(TOP - 1, 0, "  ISO images on attached media (MiB, where)");
+	attroff(A_BOLD);
+	/* PATH \t MIB \t WHERE per line */
+	for (p = out; p && *p && n < 9 && TOP + n < LINES - BOTTOM - 1; p = e) {
+		if ((e = strchr(p, '\n'))) *e++ = 0;
+		f[0] = p;
+		for (i = 1; i < 3 && (f[i] = strchr(f[i - 1], '\t')); i++)
+			*f[i]++ = 0;
+		if (i < 3) continue;
+		path[n] = f[0];
+		mvprintw(TOP + n, 0, "  %d %-30.30s %6s  %.*s", n + 1, f[0], f[1], COLS - 44, f[2]);
+		n++;
+	}
+	mvprintw(TOP + n, 0, "  u a file or an http/https URL, typed");
+	snprintf(q, sizeof q, n ? "ISO image: 1-%d or u (Esc: cancel)" : "No ISO image on attached media: u types one (Esc: cancel)", n);
+	k = ask(q);
+	if (k == 'u') return prompt("ISO image (a file, or an http/https URL):", iso, size) && iso[0];
+	if (k < '1' || k >= '1' + n) {
+		say("cancelled");
+		return 0;
+	}
+	snprintf(iso, size, "%s", path[k - '1']);
+	return 1;
+}
+
 static void act_new(void)
 {
 	char q[512], demo[9][64], name[64], iso[256] = "", sum[80] = "", mem[16] = "512";
@@ -675,7 +747,7 @@ static void act_new(void)
 	}
 	freename("hvm", name, sizeof name);
 	if (!prompt("Name of the new HVM guest:", name, sizeof name) ||
-	    !prompt("ISO image (a file, or an http/https URL):", iso, sizeof iso) ||
+	    !pickiso(iso, sizeof iso) ||
 	    !prompt("Its SHA-256 (64 hex digits; empty: not checked):", sum, sizeof sum) ||
 	    !prompt("Memory in MiB:", mem, sizeof mem))
 		return;
@@ -691,7 +763,7 @@ static void act_new(void)
 	hargv[a++] = "--memory";
 	hargv[a++] = mem;
 	hargv[a] = 0;
-	snprintf(what, sizeof what, "new HVM guest %s (xenlive-guest new)", name);
+	snprintf(what, sizeof what, "new HVM guest %s", name);
 	job(what, 0, hargv);
 }
 
@@ -820,7 +892,7 @@ int main(int argc, char **argv)
 	set_escdelay(100);
 	curs_set(0);
 	say("Keys below; arrows choose a guest. Ctrl-L redraws.");
-	gather(1);
+	gather(ALL);
 	draw();
 	while (!stop) {
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -835,7 +907,7 @@ int main(int argc, char **argv)
 			static time_t full;
 			time_t t = time(0);
 
-			gather(t - full >= 5);
+			gather(t - full >= 5 ? SOME : GUESTS);
 			if (t - full >= 5) full = t;
 			draw();
 			continue;
@@ -873,7 +945,7 @@ int main(int argc, char **argv)
 		default: break;
 		}
 		if (stop) break;
-		gather(1);
+		gather(ALL);
 		draw();
 	}
 	endwin();

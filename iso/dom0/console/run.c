@@ -184,7 +184,7 @@ void lastline(const char *out, char *buf, size_t size)
 
 void errline(const char *out, char *buf, size_t size)
 {
-	const char *p = out, *e, *best = 0;
+	const char *p = out, *e, *f, *best = 0;
 	size_t bn = 0;
 
 	/* the first line that says fatal or error (libxl's later ones are
@@ -209,6 +209,11 @@ void errline(const char *out, char *buf, size_t size)
 			bn -= s + 1 - best;
 			best = s + 1;
 		}
+	}
+	/* nor our commands' own names: "xenlive-guest: fatal: " */
+	if ((f = memmem(best, bn < 40 ? bn : 40, ": fatal: ", 9))) {
+		bn -= f + 9 - best;
+		best = f + 9;
 	}
 	snprintf(buf, size, "%.*s", (int)bn, best);
 }

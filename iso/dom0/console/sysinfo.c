@@ -200,18 +200,20 @@ long sysuptime(void)
 	return strtol(b, 0, 10);
 }
 
-void sysread(struct sysinfo *s)
+void sysread(struct sysinfo *s, int all)
 {
 	struct ifaddrs *ifs = 0;
 	char a[INET_ADDRSTRLEN] = "";
 
-	readline(MEDIUM "/live/xenlive.id", s->build, sizeof s->build);
+	if (all) {
+		readline(MEDIUM "/live/xenlive.id", s->build, sizeof s->build);
+		medium(s->medium, sizeof s->medium);
+		persistence(s->persist, sizeof s->persist);
+	}
 	if (gethostname(s->host, sizeof s->host) < 0) snprintf(s->host, sizeof s->host, "?");
 	s->host[sizeof s->host - 1] = 0;
 	s->uptime = sysuptime();
 	network(s->net, sizeof s->net);
-	medium(s->medium, sizeof s->medium);
-	persistence(s->persist, sizeof s->persist);
 	s->labon = labrunning();
 	if (s->labon) {
 		if (getifaddrs(&ifs) == 0) {

@@ -12,8 +12,10 @@ struct sysinfo {
 	int labon;
 };
 
-/* sysread: fills s anew (files in /proc, /sys, /run; a netlink dump) */
-void sysread(struct sysinfo *s);
+/* sysread: fills s anew (files in /proc, /sys, /run; a netlink dump);
+ * the build, medium and persistence (which change only at boot or by an
+ * action) only when all */
+void sysread(struct sysinfo *s, int all);
 /* sysuptime: dom0's uptime in seconds */
 long sysuptime(void);
 /* leasescan: reads udhcpd's leases (when the file changed) and, when

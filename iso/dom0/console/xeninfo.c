@@ -19,10 +19,17 @@ static xc_interface *xch;
 static struct xs_handle *xs;
 static xentoollog_logger_stdiostream *logger;
 
-/* the last call's guests: CPU time for CPU %, and what is read once */
+/* the last call's guests: what is read once, and the CPU % shown */
 static struct guest last[256];
 static int nlast;
-static struct timespec lastt;
+/* CPU % is CPU time over wall time in windows of CPUWIN seconds, as
+ * xentop's default delay: a figure that changes every second costs a
+ * redraw every second, which on the screen under emulation is dear. The
+ * window's start: each guest's CPU time then (by domain id) and when. */
+#define CPUWIN 3
+static struct { int domid; unsigned long long ns; } base[256];
+static int nbase;
+static struct timespec baset;
 
 int xenopen(char *err, size_t size)
 {
@@ -103,11 +110,36 @@ static const struct guest *lastof(unsigned domid)
 	return 0;
 }
 
+/* cpuwindow: when a window of CPUWIN seconds has passed, each guest's CPU
+ * % over it (-1 for one that was not there at its start), and a new
+ * window starts */
+static void cpuwindow(struct guest *g, int n, const struct timespec *now)
+{
+	double elapsed = (now->tv_sec - baset.tv_sec) * 1e9 + (now->tv_nsec - baset.tv_nsec);
+	int i, j;
+
+	if (baset.tv_sec && elapsed < CPUWIN * 1e9) return;
+	for (i = 0; i < n; i++) {
+		g[i].cpu = -1;
+		for (j = 0; j < nbase; j++)
+			if (base[j].domid == g[i].domid) {
+				if (elapsed > 0 && g[i].cpu_ns >= base[j].ns)
+					g[i].cpu = (g[i].cpu_ns - base[j].ns) * 100.0 / elapsed;
+				break;
+			}
+	}
+	for (i = 0; i < n; i++) {
+		base[i].domid = g[i].domid;
+		base[i].ns = g[i].cpu_ns;
+	}
+	nbase = n;
+	baset = *now;
+}
+
 int xenguests(struct guest *g, int max, int full)
 {
 	xc_domaininfo_t info[32];
 	struct timespec now;
-	double elapsed;
 	time_t wall = time(0);
 	uint32_t next = 1;
 	int ret, i, n = 0;
@@ -115,7 +147,6 @@ int xenguests(struct guest *g, int max, int full)
 	if (!xch) return -1;
 	if (max > (int)(sizeof last / sizeof *last)) max = sizeof last / sizeof *last;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	elapsed = (now.tv_sec - lastt.tv_sec) * 1e9 + (now.tv_nsec - lastt.tv_nsec);
 	while (n < max && (ret = xc_domain_getinfolist(xch, next, 32, info)) > 0) {
 		for (i = 0; i < ret && n < max; i++) {
 			xc_domaininfo_t *d = &info[i];
@@ -150,9 +181,7 @@ int xenguests(struct guest *g, int max, int full)
 			x->cpu_ns = d->cpu_time;
 			x->cpu = -1;
 			if (old) {
-				/* xentop's figure: CPU time over wall time */
-				if (elapsed > 0 && x->cpu_ns >= old->cpu_ns)
-					x->cpu = (x->cpu_ns - old->cpu_ns) * 100.0 / elapsed;
+				x->cpu = old->cpu;
 				x->start = old->start;
 				memcpy(x->mac, old->mac, sizeof x->mac);
 				memcpy(x->type, old->type, sizeof x->type);
@@ -182,8 +211,8 @@ int xenguests(struct guest *g, int max, int full)
 		if (ret < (int)(sizeof info / sizeof *info)) break;
 		next = info[ret - 1].domain + 1;
 	}
+	cpuwindow(g, n, &now);
 	memcpy(last, g, n * sizeof *g);
 	nlast = n;
-	lastt = now;
 	return n;
 }

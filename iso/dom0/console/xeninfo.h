@@ -10,7 +10,7 @@ struct guest {
 	char type[4];              /* PV, PVH, HVM; "" unknown */
 	unsigned vcpus;
 	unsigned long mib;         /* as `xl list` shows it */
-	double cpu;                /* % of one CPU since the last look, as xentop; <0 unknown */
+	double cpu;                /* % of one CPU over the last 3 s, as xentop; <0 unknown */
 	unsigned long long cpu_ns;
 	long uptime;               /* seconds; -1 unknown */
 	unsigned long start;       /* its start time (xenstore), 0 unknown */
@@ -31,7 +31,7 @@ int xenopen(char *err, size_t size);
 /* xenhost: the hypervisor's version, CPUs and memory into h */
 void xenhost(struct host *h);
 /* xenguests: the running guests (not dom0) in domain id order into g (at
- * most max), CPU % against the last call; names read anew when full;
+ * most max), CPU % over windows of 3 s; names read anew when full;
  * their count, -1 without Xen */
 int xenguests(struct guest *g, int max, int full);
 /* xenread: the xenstore value at path into buf ("" when missing) */
