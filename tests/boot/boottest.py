@@ -14,6 +14,7 @@ This file holds the boot suite's cases; what every boot suite shares (the
 console, the shell on it, the case runner, the timeline) is harness.py."""
 
 import argparse
+import hashlib
 import http.server
 import os
 import re
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Console, GUESTS, MENU_START, OVMF, Shell, \
     console_leave, console_login, guest_addresses, marked, monitor, \
     pick_entry, reach_guests, run_cases, timeline  # noqa: E402
+import ocr  # noqa: E402
 
 
 BIOS = []
@@ -64,6 +66,11 @@ NICS = {
     # a cable in, but nothing answers DHCP: the NIC alone on a QEMU hub
     "nodhcp": ["-netdev", "hubport,id=n0,hubid=0", "-device", "e1000,netdev=n0"],
 }
+# other drives: `hvm` has a USB stick (QEMU's virtual FAT of a folder the
+# case fills, read-only) with an ISO image on it, for the dashboard's list
+# of images on attached media; the firmware boots the CD first all the same
+DRIVES = {"hvm": ["-usb", "-drive", "if=none,id=stick,format=raw,readonly=on,file=fat:ro:{stick}",
+                  "-device", "usb-storage,drive=stick", "-boot", "order=d"]}
 # MiB of RAM (default --mem); `lan` is the smallest machine dom0 must
 # work on, 1 GiB
 MEMORY = {"lan": 1024}
@@ -71,14 +78,28 @@ MEMORY = {"lan": 1024}
 LONG = ("guests", "lan", "uplink", "nodhcp", "hvm")
 
 
-def qemu_argv(case, iso, mem, monitor):
+def qemu_argv(case, iso, mem, monitor, stick=None):
     firmware, media, _ = CASES[case]
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", CPU.get(case, "qemu64"),
             "-m", str(MEMORY.get(case, mem)), "-smp", "2", "-display", "none",
             "-monitor", "unix:%s,server=on,wait=off" % monitor,
             "-serial", "stdio", "-no-reboot"]
     argv += NICS.get(case, ["-nic", "none"])
+    argv += [a.format(stick=stick) for a in DRIVES.get(case, [])]
     return argv + firmware + [a.format(iso=iso) for a in media]
+
+
+# the ISO image on the hvm case's USB stick: the first MiB of the ISO
+STICK_ISO = "x.iso"
+
+
+def make_stick(iso, logdir):
+    """The folder QEMU shows the hvm case as a FAT USB stick"""
+    stick = os.path.join(logdir, "hvm-stick")
+    os.makedirs(stick, exist_ok=True)
+    with open(iso, "rb") as f, open(os.path.join(stick, STICK_ISO), "wb") as o:
+        o.write(f.read(1048576))
+    return stick
 
 
 def guests_on(sh, prefix, place, deadline):
@@ -332,6 +353,25 @@ def xl_state(flags):
     return "running"
 
 
+def key_latency(d, deadline, presses=10):
+    """make bench (a target, not a test): seconds from a key (j or k) sent
+    down the serial line to the selection's move on the terminal's
+    screen, over presses presses"""
+    took = []
+    d.select(list(d.rows()[0])[0], deadline)
+    for i in range(presses):
+        _, before = d.rows()
+        d.key(b"j" if i % 2 == 0 else b"k")
+        t0 = time.monotonic()
+        while d.rows()[1] == before and time.monotonic() < t0 + 10:
+            d.feed(0.005)
+        took.append(time.monotonic() - t0)
+        d.feed(0.3)
+    took.sort()
+    return "a keypress on screen in %.2f s (median of %d), %.2f s at most" % (
+        took[len(took) // 2], presses, took[-1])
+
+
 def check_dashboard(con, sh, addr, deadline, mon, logdir):
     """xenlive-console over the serial console (TERM=vt100, 80x24), read
     through pyte: its guest rows match `xl list` (names, MiB, state) and
@@ -367,6 +407,9 @@ def check_dashboard(con, sh, addr, deadline, mon, logdir):
     seen = "the table matched xl list and the leases (%s)" % ", ".join(
         "%s %s %s MiB %s" % (n, rows[n][0], rows[n][3], rows[n][4])
         for n in sorted(xl))
+    keys = ""
+    if os.environ.get("XENLIVE_BENCH"):
+        keys = "; " + key_latency(d, deadline)
 
     # files: shut down (asked first), out of xl list, off; then started
     d.select("files", deadline)
@@ -453,11 +496,9 @@ def check_dashboard(con, sh, addr, deadline, mon, logdir):
         "ASCII"
 
     # the screen: tty1, the dashboard since boot; the files row shows the
-    # address of its new lease, like the serial console's --ascii table
-    ppm = os.path.join(logdir, "guests-screen.ppm")
-    if os.path.exists(ppm):
-        os.unlink(ppm)
-    monitor(mon, "screendump %s" % os.path.abspath(ppm), deadline)
+    # address of its new lease, like the serial console's --ascii table:
+    # in tty1's text (/dev/vcs1), then in QEMU's picture of the VGA screen,
+    # read by OCR (a line with the guest's name, running and its address)
     want = {n: r[4] for n, r in rows.items() if r[0] == "running"}
 
     def vcs():
@@ -475,6 +516,26 @@ def check_dashboard(con, sh, addr, deadline, mon, logdir):
     else:
         return "tty1 (/dev/vcs1) does not show the guests %s:\n%s" % (
             want, "\n".join(lines)), None
+    ppm = os.path.join(logdir, "guests-screen.ppm")
+    for _ in range(3):
+        if os.path.exists(ppm):
+            os.unlink(ppm)
+        monitor(mon, "screendump %s" % os.path.abspath(ppm), deadline)
+        for _ in range(10):
+            if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+                break
+            con.pump(0.5)
+        read = ocr.read_screen(ppm)
+        missing = [n for n, a in want.items() if not any(
+            re.search(r"\b%s\b.*\brunning\b.*\b%s\b" % (
+                re.escape(n), re.escape(a)), line) for line in read)]
+        if not missing:
+            break
+        con.pump(2)
+    else:
+        return "OCR of tty1's picture (%s) finds no line with %s running " \
+            "at its address; it reads:\n%s" % (ppm, ", ".join(missing),
+                                                  "\n".join(read)), None
     # its idle cost (make bench, which sets XENLIVE_BENCH; a target, not
     # a test): CPU time of the tty1 dashboard over 20 s, in clock ticks
     # of 10 ms
@@ -488,14 +549,9 @@ def check_dashboard(con, sh, addr, deadline, mon, logdir):
         if m:
             idle = "; idle on tty1 it used %.1f%% of a vCPU" % (
                 int(m.group(1)) / 20.0)
-    with open(ppm, "rb") as f:
-        head = f.read(20)
-        body = f.read()
-    if not head.startswith(b"P6") or len(set(body)) < 2:
-        return "QEMU's screendump %s is no picture of the screen" % ppm, None
-    seen += "; tty1 shows the dashboard with %s (/dev/vcs1; screendump " \
-        "in %s)%s" % (
-            ", ".join("%s %s" % i for i in sorted(want.items())), ppm, idle)
+    seen += "; tty1 shows the dashboard with %s (/dev/vcs1, and OCR of its " \
+        "picture %s)%s%s" % (", ".join("%s %s" % i for i in sorted(want.items())),
+                             ppm, idle, keys)
     return None, seen
 
 
@@ -882,6 +938,73 @@ def check_hvm_url(sh, deadline):
     return True, ""
 
 
+def check_hvm_form(con, sh, deadline):
+    """The dashboard's new-HVM-guest form (n, h) on the serial console: its
+    list of ISO images on attached media holds the CD (/dev/sr0) and the
+    image on the USB stick; /dev/sr0 with a wrong SHA-256 is refused, the
+    error on the status line, nothing left behind; the stick's image with
+    its right SHA-256 makes the guest, which runs. (None, what was seen)
+    or (why, None); the guest is destroyed and its files removed."""
+    out = sh.run("sha256sum /dev/sr0 | sed 's/^/sr0-/'", deadline)
+    sr0 = re.search(r"sr0-([0-9a-f]{64})", out).group(1)
+    with open(os.path.join(con.stick, STICK_ISO), "rb") as f:
+        good = hashlib.sha256(f.read()).hexdigest()
+    d = Dash(con)
+    con.send("stty rows 24 cols 80; TERM=vt100 xenlive-console")
+    d.wait(lambda x: "tiny" in x.rows()[0], deadline, "no dashboard")
+    left = ("ls /etc/xen/h3.cfg /var/lib/xen/disks/h3.img 2>/dev/null | "
+            "sed 's/^/left-/'; xl list | grep -c '^h3 ' | sed 's/^/listed-/'")
+
+    def form(pick, sha):
+        """n, h, name h3, the image whose line holds pick, sha, 64 MiB"""
+        d.key(b"n")
+        d.wait(lambda x: "New guest: c a copy" in x.text(), deadline, "n asked nothing")
+        d.key(b"h")
+        d.wait(lambda x: "Name of the new HVM guest:" in x.text(), deadline,
+               "h asked no name")
+        d.key(b"\x15h3\r")
+        images = d.wait(lambda x: "ISO image: 1-" in x.text() and [
+            line.split()[:2] for line in x.screen.display
+            if re.match(r"  \d /", line)], deadline, "no list of ISO images")
+        paths = [p for _, p in images]
+        if "/dev/sr0" not in paths or not any(p.endswith("/" + STICK_ISO) for p in paths):
+            raise TimeoutError("the list of ISO images lacks /dev/sr0 or the "
+                               "stick's %s:\n%s" % (STICK_ISO, d.text()))
+        num = [n for n, p in images if p == pick or p.endswith("/" + pick)][0]
+        d.key(num.encode())
+        d.wait(lambda x: "Its SHA-256" in x.text(), deadline, "no SHA-256 asked")
+        d.key(sha.encode() + b"\r")
+        d.wait(lambda x: "Memory in MiB:" in x.text(), deadline, "no memory asked")
+        d.key(b"\x1564\r")
+        return paths
+
+    try:
+        paths = form("/dev/sr0", "0" * 64)
+        d.wait(lambda x: "failed: /dev/sr0: its SHA-256 is %s" % sr0[:16] in x.text(),
+               time.monotonic() + 120, "no error line for a wrong SHA-256")
+        out = d.shell(left, deadline)
+        if "left-" in out or "listed-0" not in out:
+            return "the refused guest left %r" % out.strip()[-200:], None
+        form(STICK_ISO, good)
+        d.wait(lambda x: x.rows()[0].get("h3", ("",))[0] == "running" and
+               "started h3" in x.text(), time.monotonic() + 180,
+               "h3 from the stick's image did not start")
+    except TimeoutError as e:
+        d.key(b"\x1b\x1bq")
+        return "the dashboard's new HVM guest form: %s" % e, None
+    d.key(b"q")
+    out = Shell(con, len(con.text())).run(
+        "grep -c 'target=/run/xenlive/media/.*/%s\"' /etc/xen/h3.cfg | sed "
+        "'s/^/stick-/'; xl destroy h3; rm -f /etc/xen/h3.cfg "
+        "/var/lib/xen/disks/h3.img; %s" % (STICK_ISO, left), deadline)
+    if "stick-1" not in out or "left-" in out:
+        return "h3's config does not name the stick's image, or h3 left " \
+            "files: %r" % out.strip()[-200:], None
+    return None, "dashboard form: images %s listed; a wrong SHA-256 refused " \
+        "on screen, nothing left; h3 made from the stick's image and run" % (
+            ", ".join(paths))
+
+
 def check_hvm(con, deadline, since):
     """HVM guests (Xen's device model, QEMU, in dom0): xenlive-guest
     refuses bad input with one line and leaves nothing; then an HVM guest
@@ -908,6 +1031,9 @@ def check_hvm(con, deadline, since):
         return False, "refused guests left files behind: %r" % out, con
     ok, why = check_hvm_url(sh, deadline)
     if not ok:
+        return False, why, con
+    why, formed = check_hvm_form(con, sh, deadline)
+    if why:
         return False, why, con
     free = int(sh.until("xl info | sed -n 's/^free_memory *: /free-/p'",
                         r"free-(\d+)", deadline, "no free_memory").group(1))
@@ -1041,8 +1167,8 @@ def check_hvm(con, deadline, since):
         return False, why, con
     return True, ("hvm1: boot menu %.1fs after xl create, Linux ready %.1fs, "
                   "read and wrote its disk (%s), leased %s, VNC on %s; shut "
-                  "down, its line in the file, %d MiB free again; %s" % (
-                      menu, booted, gdisk, lease, vnc, back, why)), con
+                  "down, its line in the file, %d MiB free again; %s; %s" % (
+                      menu, booted, gdisk, lease, vnc, back, why, formed)), con
 
 
 # HVM configs written by hand, as for any Xen host (xl.cfg(5), the "Running
@@ -1139,7 +1265,9 @@ def run_case(case, iso, timeout, logdir, mem):
     mon = os.path.join(logdir, case + ".monitor")
     if os.path.exists(mon):
         os.unlink(mon)
-    con = Console(qemu_argv(case, iso, mem, mon), logpath)
+    stick = make_stick(iso, logdir) if case in DRIVES else None
+    con = Console(qemu_argv(case, iso, mem, mon, stick), logpath)
+    con.stick = stick
     # the cases that go on to guests have twice the time; hvm four times:
     # its guest boots a whole ISO on emulated devices in emulation (about
     # 3 min here)
