@@ -562,6 +562,52 @@ else
 	fi
 fi
 
+# The lab's exporter (iso/dom0/metrics/) runs with the root's musl and
+# libraries: --help; --once without Xen ends with one clear line, exit
+# 111. xenlive-lab token is SHA-256 of a fixed label and the lab key (the
+# same for the same key, another for another), and migrate's counts
+# (countmigr, lab-nodes.sh) come out as xenlive-metrics reads them.
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-metrics "needs root (chroot)"
+elif [ ! -f "$r/usr/sbin/xenlive-metrics" ]; then
+	ko lab-metrics "no /usr/sbin/xenlive-metrics"
+else
+	help=$(in_root /usr/sbin/xenlive-metrics --help 2>&1)
+	hrc=$?
+	once=$(in_root /usr/sbin/xenlive-metrics --once 2>&1)
+	orc=$?
+	mkdir -p "$r/etc/xenlive/lab"
+	head -c 200 /dev/urandom >"$r/etc/xenlive/lab/lab.key"
+	want1=$({ echo "xenlive-metrics token 1"; cat "$r/etc/xenlive/lab/lab.key"; } | sha256sum | cut -d ' ' -f 1)
+	tok1=$(in_root /usr/sbin/xenlive-lab token 2>&1)
+	head -c 200 /dev/urandom >"$r/etc/xenlive/lab/lab.key"
+	tok2=$(in_root /usr/sbin/xenlive-lab token 2>&1)
+	rm -f "$r/etc/xenlive/lab/lab.key"
+	tok3=$(in_root /usr/sbin/xenlive-lab token 2>&1)
+	trc=$?
+	counts=$(in_root /bin/sh -c '
+		. /usr/lib/xenlive/lab-nodes.sh
+		migrfile=/tmp/mig/migrations
+		countmigr 1 10.52 0.93; countmigr 0; countmigr 1 9.10
+		cat $migrfile; countmigr 0; tr "\n" " " <$migrfile' 2>&1)
+	rm -rf "$r/tmp/mig"
+	wantc="migrations=3
+failures=1
+last_seconds=9.10
+migrations=4 failures=2 last_seconds=9.10 "
+	if [ "$hrc" -ne 0 ] || ! echo "$help" | grep -q -- '--token-file FILE'; then
+		ko lab-metrics "--help: exit $hrc: $(echo "$help" | tail -n 2 | tr '\n' ';')"
+	elif [ "$orc" -ne 111 ] || ! echo "$once" | tail -n 1 | grep -q '^xenlive-metrics: fatal: unable to talk to Xen'; then
+		ko lab-metrics "--once without Xen: exit $orc: $(echo "$once" | tail -n 2 | tr '\n' ';')"
+	elif [ "$tok1" != "$want1" ] || [ "${#tok2}" -ne 64 ] || [ "$tok2" = "$tok1" ]; then
+		ko lab-metrics "token: '$tok1' (want '$want1'), then '$tok2'"
+	elif [ "$trc" -ne 111 ] || ! echo "$tok3" | grep -q 'no lab key'; then
+		ko lab-metrics "token without a key: exit $trc: $tok3"
+	elif [ "$counts" != "$wantc" ]; then
+		ko lab-metrics "countmigr: $(echo "$counts" | tr '\n' ';')"
+	else ok "lab-metrics (xenlive-metrics $(wc -c <"$r/usr/sbin/xenlive-metrics") bytes; token from the lab key; migration counts)"; fi
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built

@@ -13,12 +13,61 @@ uptime_s() { cut -d ' ' -f 1 /proc/uptime; }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
+# labtoken: the bearer token of the lab's exporters, SHA-256 of a fixed
+# label and the lab key in hex: every node of a lab derives the same, a
+# new key gives another, and it tells nothing of the key
+labtoken() { { echo "xenlive-metrics token 1"; cat "$key"; } | sha256sum | cut -d ' ' -f 1; }
+
+cmd_token() {
+	havekey
+	t=$(labtoken) && [ ${#t} -eq 64 ] || die "unable to derive the token from $key"
+	echo "$t"
+}
+
+# metrics_pid: the exporter's pid, when it runs
+metrics_pid() {
+	m_pid=$(cat "$mpidfile" 2>/dev/null) && [ -n "$m_pid" ] &&
+		[ "$(readlink "/proc/$m_pid/exe" 2>/dev/null)" = /usr/sbin/xenlive-metrics ] &&
+		echo "$m_pid"
+}
+
+# metrics_start ADDRESS: xenlive-metrics on ADDRESS, port $metricsport,
+# with the lab's token in a file only root reads; its log lines (a 401
+# names the client) go to $log
+metrics_start() {
+	metrics_pid >/dev/null && return 0
+	mkdir -p "${tokenfile%/*}" || die "unable to create ${tokenfile%/*}"
+	rm -f "$tokenfile.tmp"
+	(umask 077 && labtoken >"$tokenfile.tmp") && mv "$tokenfile.tmp" "$tokenfile" ||
+		die "unable to write $tokenfile"
+	# in a session of its own, as dropbear; setsid execs it (the shell's
+	# background child leads no group), so $! is its pid
+	setsid xenlive-metrics --listen "$1:$metricsport" --token-file "$tokenfile" \
+		</dev/null >>"$log" 2>&1 &
+	m=$!
+	echo "$m" >"$mpidfile"
+	i=0
+	until netstat -ltn 2>/dev/null | grep -q " $1:$metricsport "; do
+		i=$((i + 1))
+		[ $i -le 25 ] && kill -0 "$m" 2>/dev/null || break
+		sleep 0.2
+	done
+	metrics_pid >/dev/null || die "xenlive-metrics did not start (SSH runs; \`$prog" \
+		"start\` again tries again): $(tail -n 1 "$log")"
+}
+
+metrics_stop() {
+	m=$(metrics_pid) && kill "$m"
+	rm -f "$mpidfile" "$tokenfile"
+}
+
 cmd_start() {
 	havekey
 	addr=$(lanaddr) || die "$br has no LAN address (host-only or down):" \
 		"a lab node needs its wired NIC on the lab's LAN, with DHCP"
 	if running; then
-		say "already a lab node on ${addr%/*}:22"
+		metrics_start "${addr%/*}"
+		say "already a lab node on ${addr%/*}:22 (metrics on port $metricsport)"
 		return 0
 	fi
 	# nodes are told apart by name: xenlive-XXXXXX from xenbr0's MAC
@@ -41,7 +90,9 @@ cmd_start() {
 	i=0
 	while ! running && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
 	running || die "dropbear did not start: $(tail -n 3 "$log")"
-	say "lab node $(hostname) on ${addr%/*}:22, lab key $(fingerprint "$key")"
+	metrics_start "${addr%/*}"
+	say "lab node $(hostname) on ${addr%/*}:22, lab key $(fingerprint "$key")," \
+		"metrics on port $metricsport (token: \`$prog token\`)"
 }
 
 cmd_stop() {
@@ -51,6 +102,7 @@ cmd_stop() {
 	else
 		say "not a lab node"
 	fi
+	metrics_stop
 	rm -f "$pidfile" "$home/.ssh/authorized_keys"
 }
 
@@ -161,6 +213,32 @@ cmd_evacuate() {
 	say "every guest moved"
 }
 
+# countmigr OK [SECONDS [PAUSE]]: one more migration in $migrfile (for
+# xenlive-metrics), a failed one unless OK is 1; a successful one also
+# sets how long it took and the guest's pause, or drops a pause not known
+countmigr() {
+	mkdir -p "${migrfile%/*}" || return 0
+	(
+		flock 9
+		n=$(sed -n 's/^migrations=\([0-9]*\)$/\1/p' "$migrfile" 2>/dev/null)
+		f=$(sed -n 's/^failures=\([0-9]*\)$/\1/p' "$migrfile" 2>/dev/null)
+		last=$(sed -n 's/^last_seconds=//p' "$migrfile" 2>/dev/null)
+		pause=$(sed -n 's/^last_pause_seconds=//p' "$migrfile" 2>/dev/null)
+		n=$((${n:-0} + 1)) f=${f:-0}
+		if [ "$1" = 1 ]; then
+			last=${2:-} pause=${3:-}
+		else
+			f=$((f + 1))
+		fi
+		{
+			echo "migrations=$n"
+			echo "failures=$f"
+			[ -z "$last" ] || echo "last_seconds=$last"
+			[ -z "$pause" ] || echo "last_pause_seconds=$pause"
+		} >"$migrfile.tmp" && mv "$migrfile.tmp" "$migrfile"
+	) 9>>"$migrfile.lock"
+}
+
 cmd_migrate() {
 	[ $# -eq 2 ] || usage
 	guest=$1 node=$2
@@ -205,19 +283,29 @@ cmd_migrate() {
 			"not migrating; $guest keeps running here"
 	say "migrating $guest ($mem MiB) to $node"
 	t0=$(uptime_s)
-	# xl's progress lines, each with the seconds since the start
+	# xl's progress lines, each with the seconds since the start; the
+	# guest's pause, from libxenguest's "Domain now suspended" here to the
+	# target's report that it started it, into $rcf.pause (when xl
+	# printed both)
 	rcf=$(mktemp) || die "mktemp failed"
 	{ xl migrate -s "$sshcmd" "$guest" "$node" 2>&1; echo $? >"$rcf"; } |
-		awk -v t0="$t0" '{
+		awk -v t0="$t0" -v pf="$rcf.pause" '{
 			getline u <"/proc/uptime"; close("/proc/uptime")
 			split(u, f, " "); printf "[%5.1fs] %s\n", f[1] - t0, $0; fflush()
+			if ($0 ~ /Domain now suspended/) susp = f[1]
+			if ($0 ~ /Target reports successful startup/ && susp != "")
+				printf "%.2f\n", f[1] - susp >pf
 		}'
 	rc=$(cat "$rcf")
-	rm -f "$rcf"
+	pause=$(cat "$rcf.pause" 2>/dev/null)
+	rm -f "$rcf" "$rcf.pause"
 	if [ "$rc" = 0 ]; then
-		say "$guest runs on $node now ($(awk -v t0="$t0" '{printf "%.1f", $1 - t0}' /proc/uptime) s)"
+		secs=$(awk -v t0="$t0" '{printf "%.2f", $1 - t0}' /proc/uptime)
+		countmigr 1 "$secs" "$pause"
+		say "$guest runs on $node now ($secs s${pause:+, paused $pause s})"
 		return 0
 	fi
+	countmigr 0
 	if xl domid "$guest" >/dev/null 2>&1; then
 		die "migrating $guest to $node failed; $guest still runs here"
 	fi
