@@ -608,6 +608,108 @@ migrations=4 failures=2 last_seconds=9.10 "
 	else ok "lab-metrics (xenlive-metrics $(wc -c <"$r/usr/sbin/xenlive-metrics") bytes; token from the lab key; migration counts)"; fi
 fi
 
+# xenlive-check, the Nagios plugin, run by the root's BusyBox sh against
+# stand-ins for xl (free memory and `xl list` from files) and drbdadm (a
+# resource's cstate and dstate from files): OK, WARNING and CRITICAL with
+# their exit codes and performance data, a DRBD peer away then back, a
+# guest missing, crashed, or moved away by migrate, bad options UNKNOWN
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-check "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock" "$r/run/xenlive/medium/guests" "$r/var/lib/xenlive/lab" "$r/etc/drbd.d"
+	rm -f "$r"/etc/drbd.d/*.res "$r/var/lib/xenlive/lab/moved"
+	printf 'tiny\nfiles\n' >"$r/run/xenlive/medium/guests/autostart"
+	cat >"$r/tmp/mock/xl" <<'EOS'
+#!/bin/sh
+[ -f /tmp/mock/broken ] && exit 1
+case $1 in
+info) echo "host                   : xenlive"
+	echo "free_memory            : $(cat /tmp/mock/free)" ;;
+list) printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n'
+	cat /tmp/mock/list ;;
+*) exit 1 ;;
+esac
+EOS
+	cat >"$r/tmp/mock/drbdadm" <<'EOS'
+#!/bin/sh
+[ "$2" = files ] || exit 10
+cat "/tmp/mock/$1"
+EOS
+	chmod +x "$r/tmp/mock/xl" "$r/tmp/mock/drbdadm"
+	# xenlive-check sets its own PATH: the stand-ins take the tools'
+	# places in this scratch root for the test
+	for p in xl drbdadm; do
+		mv "$r/usr/sbin/$p" "$r/tmp/mock/$p.real" && cp "$r/tmp/mock/$p" "$r/usr/sbin/$p"
+	done
+	dom() { printf '%-40s %5d %5d %5d     %s %9.1f\n' "$1" "$2" 32 1 "$3" 1.5; }
+	# case NAME FREE STATE-OF-TINY STATE-OF-FILES CSTATE DSTATE [OPTION...]:
+	# one run, "NAME exit: line"
+	case_() {
+		echo "$2" >"$r/tmp/mock/free"
+		{ [ "$3" = - ] || dom tiny 1 "$3"; [ "$4" = - ] || dom files 2 "$4"; } >"$r/tmp/mock/list"
+		echo "$5" >"$r/tmp/mock/cstate"
+		echo "$6" >"$r/tmp/mock/dstate"
+		n=$1
+		shift 6
+		out=$(in_root /usr/sbin/xenlive-check "$@" 2>&1)
+		echo "$n $?: $out"
+	}
+	got=$(
+		case_ ok 800 -b---- r----- - -
+		printf 'resource files {\n\tdevice /dev/drbd1;\n}\n' >"$r/etc/drbd.d/files.res"
+		echo "version: 8.4.11 (api:1/proto:86-101)" >"$r/proc/drbd"
+		case_ peer-away 800 -b---- -b---- WFConnection UpToDate/DUnknown
+		case_ peer-syncing 800 -b---- -b---- SyncSource UpToDate/Inconsistent
+		case_ peer-back 800 -b---- -b---- Connected UpToDate/UpToDate
+		rm -f "$r/proc/drbd"
+		case_ no-module 800 -b---- -b---- Connected UpToDate/UpToDate
+		echo "version: 8.4.11 (api:1/proto:86-101)" >"$r/proc/drbd"
+		case_ low 50 -b---- -b---- Connected UpToDate/UpToDate
+		case_ lower 20 -b---- -b---- Connected UpToDate/UpToDate
+		case_ limits 95 -b---- -b---- Connected UpToDate/UpToDate --memory-free 100:90
+		case_ gone 800 -b---- - Connected UpToDate/UpToDate
+		echo "files 192.0.2.2" >"$r/var/lib/xenlive/lab/moved"
+		case_ moved 800 -b---- - Connected UpToDate/UpToDate
+		case_ crashed 800 ---sc- - Connected UpToDate/UpToDate
+		case_ extra 800 -b---- -b---- Connected UpToDate/UpToDate --guests web,tiny
+		case_ badopt 800 -b---- -b---- Connected UpToDate/UpToDate --memory-free lots
+		: >"$r/tmp/mock/broken"
+		case_ no-xl 800 -b---- -b---- Connected UpToDate/UpToDate
+	)
+	want="ok 0: OK - 800 MiB free, 2/2 guests running, 0/0 DRBD resources in sync | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+peer-away 2: CRITICAL - DRBD files WFConnection, UpToDate/DUnknown (800 MiB free, 2/2 guests running, 0/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=1;;1;0
+peer-syncing 1: WARNING - DRBD files syncing (SyncSource, UpToDate/Inconsistent) (800 MiB free, 2/2 guests running, 0/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=1;;1;0
+peer-back 0: OK - 800 MiB free, 2/2 guests running, 1/1 DRBD resources in sync | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+no-module 2: CRITICAL - DRBD files: drbd.ko not loaded (800 MiB free, 2/2 guests running, 0/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=1;;1;0
+low 1: WARNING - 50 MiB free (< 64) (50 MiB free, 2/2 guests running, 1/1 DRBD resources in sync) | free_mib=50;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+lower 2: CRITICAL - 20 MiB free (< 32) (20 MiB free, 2/2 guests running, 1/1 DRBD resources in sync) | free_mib=20;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+limits 1: WARNING - 95 MiB free (< 100) (95 MiB free, 2/2 guests running, 1/1 DRBD resources in sync) | free_mib=95;100;90;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+gone 2: CRITICAL - files not running (800 MiB free, 1/2 guests running, 1/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=1;;1;0 drbd_not_in_sync=0;;1;0
+moved 0: OK - 800 MiB free, 2/2 guests running, 1/1 DRBD resources in sync | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+crashed 2: CRITICAL - tiny crashed (800 MiB free, 1/2 guests running, 1/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=1;;1;0 drbd_not_in_sync=0;;1;0
+extra 2: CRITICAL - web not running (800 MiB free, 2/3 guests running, 1/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=1;;1;0 drbd_not_in_sync=0;;1;0
+badopt 3: UNKNOWN - --memory-free takes WARN or WARN:CRIT in MiB, not 'lots'
+no-xl 3: UNKNOWN - the toolstack does not answer (xl info)"
+	if [ "$got" = "$want" ]; then ok "lab-check (xenlive-check: OK, WARNING, CRITICAL, UNKNOWN; DRBD peer away and back)"
+	else ko lab-check "got: $(echo "$got" | tr '\n' ';')"; fi
+	# what lab-shell lets the lab key run of it (xenlive-check --node):
+	# its two options, no --node, no other words
+	rm -f "$r/tmp/mock/broken"
+	got=$(for c in "xenlive-check --memory-free 900:100 --guests tiny" \
+		"xenlive-check --node 192.0.2.9" "xenlive-check --guests a;b" \
+		"xenlive-check --memory-free 1 --guests a --guests b"; do
+		in_root /usr/bin/env SSH_ORIGINAL_COMMAND="$c" /usr/lib/xenlive/lab-shell 2>&1 | cut -c 1-30
+	done)
+	want="WARNING - 800 MiB free (< 900)
+xenlive-lab: refused: not a la
+xenlive-lab: refused: not a la
+xenlive-lab: refused: not a la"
+	if [ "$got" = "$want" ]; then ok "lab-shell-check (lab-shell runs xenlive-check with its options only)"
+	else ko lab-shell-check "got: $(echo "$got" | tr '\n' ';')"; fi
+	for p in xl drbdadm; do mv "$r/tmp/mock/$p.real" "$r/usr/sbin/$p"; done
+	rm -rf "$r/tmp/mock" "$r/etc/drbd.d/files.res" "$r/var/lib/xenlive/lab/moved" "$r/proc/drbd"
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built

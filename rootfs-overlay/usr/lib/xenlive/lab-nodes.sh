@@ -106,6 +106,15 @@ cmd_stop() {
 	rm -f "$pidfile" "$home/.ssh/authorized_keys"
 }
 
+# check NODE [OPTION...]: xenlive-check on NODE, its line and exit status
+cmd_check() {
+	[ $# -ge 1 ] || usage
+	c_node=$1
+	shift
+	havekey
+	remote "$c_node" xenlive-check "$@"
+}
+
 cmd_status() {
 	addr=$(lanaddr)
 	echo "node $(hostname)"
@@ -302,6 +311,9 @@ cmd_migrate() {
 	if [ "$rc" = 0 ]; then
 		secs=$(awk -v t0="$t0" '{printf "%.2f", $1 - t0}' /proc/uptime)
 		countmigr 1 "$secs" "$pause"
+		mkdir -p "${moved%/*}" &&
+			{ grep -v "^$guest " "$moved" 2>/dev/null; echo "$guest $node"; } >"$moved.tmp" &&
+			mv "$moved.tmp" "$moved"
 		say "$guest runs on $node now ($secs s${pause:+, paused $pause s})"
 		return 0
 	fi
