@@ -710,6 +710,80 @@ xenlive-lab: refused: not a la"
 	rm -rf "$r/tmp/mock" "$r/etc/drbd.d/files.res" "$r/var/lib/xenlive/lab/moved" "$r/proc/drbd"
 fi
 
+# The lab's view (status -l, for top and the status page) and `xenlive-lab
+# top`, against stand-ins for xl, xenstore-ls and drbdadm and a node
+# list with no other node (no LAN sweep, no SSH): each guest's state, CPU
+# time, address (its vif's MAC in dom0's ARP table), the DRBD resources;
+# top's CPU % from two rounds
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-top "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock" "$r/etc/xenlive/lab" "$r/run/xenlive" "$r/etc/drbd.d" "$r/proc/net"
+	: >"$r/etc/xenlive/lab/lab.key"
+	: >"$r/run/xenlive/lab-nodes"
+	rm -f "$r"/etc/drbd.d/*.res
+	printf 'resource files {\n\tdevice /dev/drbd1;\n}\n' >"$r/etc/drbd.d/files.res"
+	echo "version: 8.4.11 (api:1/proto:86-101)" >"$r/proc/drbd"
+	printf '%s\n' "IP address       HW type     Flags       HW address            Mask     Device" \
+		"192.0.2.50       0x1         0x2         00:16:3e:00:00:01     *        xenbr0" \
+		"192.0.2.9        0x1         0x2         52:54:00:12:34:56     *        xenbr0" >"$r/proc/net/arp"
+	cat >"$r/tmp/mock/xl" <<'EOS'
+#!/bin/sh
+case $1 in
+info) echo "free_memory            : 812" ;;
+list) n=$(cat /tmp/mock/n 2>/dev/null || echo 0); echo $((n + 1)) >/tmp/mock/n
+	# 4 s between two lists, in which tiny used 2 s of CPU
+	echo "$((100 + n * 4)).00 0.00" >/proc/uptime
+	printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n'
+	printf '%-40s %5d %5d %5d     %s %9.1f\n' Domain-0 0 1024 2 r----- 50.0 \
+		tiny 3 32 1 -b---- $((10 + n * 2)).0 files 4 64 1 -b---- 7.0 ;;
+*) exit 1 ;;
+esac
+EOS
+	cat >"$r/tmp/mock/xenstore-ls" <<'EOS'
+#!/bin/sh
+printf '%s\n' '3 = ""' ' 0 = ""' '  frontend = "/local/domain/3/device/vif/0"' \
+	'  mac = "00:16:3E:00:00:01"' '4 = ""' ' 0 = ""' '  mac = "00:16:3e:00:00:02"'
+EOS
+	cat >"$r/tmp/mock/drbdadm" <<'EOS'
+#!/bin/sh
+case $1 in cstate) echo WFConnection ;; dstate) echo UpToDate/DUnknown ;; role) echo Primary/Unknown ;; esac
+EOS
+	chmod +x "$r"/tmp/mock/*
+	for p in xl drbdadm; do
+		mv "$r/usr/sbin/$p" "$r/tmp/mock/$p.real" && cp "$r/tmp/mock/$p" "$r/usr/sbin/$p"
+	done
+	cp "$r/tmp/mock/xenstore-ls" "$r/usr/sbin/"
+	# ip is a BusyBox applet, which ash prefers to any program in PATH: a
+	# copy of xenlive-lab gets xenbr0's address from a lanaddr of its own
+	sed 's|^\. /usr/lib/xenlive/lab-drbd\.sh$|&\nlanaddr() { echo 192.0.2.1/24; }|' \
+		"$r/usr/sbin/xenlive-lab" >"$r/tmp/mock/xenlive-lab"
+	chmod +x "$r/tmp/mock/xenlive-lab"
+	st=$(in_root /tmp/mock/xenlive-lab status -l 2>&1 |
+		sed 's/^node .*/node N/')
+	rm -f "$r/tmp/mock/n"
+	top=$(in_root /tmp/mock/xenlive-lab top -n 2 -d 1 2>&1 | sed -e 's/^xenlive-lab top: [^,]*, /top: /' \
+		-e 's/^[^ ]*  *\(tiny\|files\)/N \1/')
+	want_st="node N
+address 192.0.2.1
+free_mib 812
+guest tiny 32 -b---- 10.0 192.0.2.50
+guest files 64 -b---- 7.0 -
+drbd files WFConnection UpToDate/DUnknown Primary/Unknown"
+	if [ "$st" != "$want_st" ]; then ko lab-top "status -l: $(echo "$st" | tr '\n' ';')"
+	elif ! echo "$top" | grep -q '^top: 1 node(s), every 1 s$' ||
+		! echo "$top" | grep -qE '^N tiny +-b---- +32 +- +192.0.2.50$' ||
+		! echo "$top" | grep -qE '^N tiny +-b---- +32 +50.0 +192.0.2.50$' ||
+		! echo "$top" | grep -qE '^N files +-b---- +64 +0.0 +-$' ||
+		[ "$(echo "$top" | grep -c '^NODE  *GUEST  *STATE  *MEM-MiB  *CPU%  *ADDRESS$')" -ne 2 ]; then
+		ko lab-top "top: $(echo "$top" | tr '\n' ';')"
+	else ok "lab-top (status -l: state, CPU, address, DRBD; top: two rounds, CPU % 50.0)"; fi
+	for p in xl drbdadm; do mv "$r/tmp/mock/$p.real" "$r/usr/sbin/$p"; done
+	rm -rf "$r/tmp/mock" "$r/usr/sbin/xenstore-ls" "$r/etc/drbd.d/files.res" \
+		"$r/proc/drbd" "$r/proc/net/arp" "$r/proc/uptime" "$r/etc/xenlive/lab/lab.key" \
+		"$r/run/xenlive/lab-nodes"
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built

@@ -6,7 +6,7 @@
 # and dom0) on a loopback port: 401 without the token or with a wrong one
 # (and a log line naming the client), 200 with it, 404, 405, 431, a client
 # that sends nothing does not hold up the others, the token file must be
-# 0600, --once. Prints PASS/FAIL per check and `N passed, N failed`.
+# 0600, --once; the status page / with the token as a Basic password. Prints PASS/FAIL per check and `N passed, N failed`.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 src=$top/iso/dom0/metrics
@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2
 	-Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror"
-mods="$src/util.c $src/expo.c $src/http.c $src/drbd.c $src/migr.c"
+mods="$src/util.c $src/expo.c $src/http.c $src/drbd.c $src/migr.c $src/view.c"
 # shellcheck disable=SC2086
 if ! cc $cflags -I"$src" -I"$top/tests/unit" -o "$t/test_metrics" \
 	"$top/tests/metrics/test_metrics.c" $mods >"$t/cc.log" 2>&1 ||
@@ -71,6 +71,8 @@ mkdir "$t/drbd.d"
 printf 'resource files {\n\tdevice /dev/drbd1;\n}\n' >"$t/drbd.d/files.res"
 printf 'migrations=3\nfailures=1\nlast_seconds=10.4\nlast_pause_seconds=0.95\n' >"$t/migr"
 paths="--proc-drbd $t/drbd --drbd-dir $t/drbd.d --migrations $t/migr"
+printf '%s\n' "time 2026-12-07 11:00:00" "node xenlive-aaaaaa" "address 192.0.2.1" \
+	"free_mib 812" "guest tiny 32 -b---- 12.5 192.0.2.50" "node xenlive-bbbbbb" >"$t/view"
 export XENLIVE_FAKE_XEN="$t/xen"
 
 # shellcheck disable=SC2086
@@ -105,7 +107,7 @@ chmod 600 "$t/token"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # shellcheck disable=SC2086
-"$t/xenlive-metrics" --listen "127.0.0.1:$port" --token-file "$t/token" $paths \
+"$t/xenlive-metrics" --listen "127.0.0.1:$port" --token-file "$t/token" $paths --view "$t/view" \
 	2>"$t/server.log" &
 srv=$!
 i=0
@@ -156,7 +158,20 @@ print("metrics", st, "Content-Type: text/plain; version=0.0.4; charset=utf-8" in
       "Connection: close" in h, "Content-Length: %d" % len(body) in h)
 print("seconds %.3f" % dt)
 print("http10", get("/metrics", tok, proto="HTTP/1.0")[0])
-print("other", get("/", tok)[0], get("/metricsx", tok)[0])
+print("other", get("/metricsx", tok)[0], get("/view", tok)[0])
+# the status page: the token as a browser sends it, the password of Basic
+import base64
+def basic(user, pw):
+    return raw(("GET / HTTP/1.1\r\nAuthorization: Basic %s\r\n\r\n" %
+                base64.b64encode(("%s:%s" % (user, pw)).encode()).decode()).encode())
+st, h, body = basic("lab", tok)
+print("page", st, "Content-Type: text/html; charset=utf-8" in h,
+      b"xenlive-bbbbbb" in body and b"<td>192.0.2.50</tr>" in body)
+print("page-wrong", basic("lab", "x" * 64)[0], get("/")[0])
+st, h, _ = get("/")
+print("challenges", "WWW-Authenticate: Basic realm=\"xenlive\", charset=\"UTF-8\"" in h)
+import os
+print("want", os.path.exists(t + "/view.want"))
 print("post", get("/metrics", tok, method="POST")[0])
 print("head", get("/metrics", tok, method="HEAD")[0])
 print("huge", raw(b"GET /metrics HTTP/1.1\r\nX: " + b"a" * 5000 + b"\r\n\r\n")[0])
@@ -179,6 +194,10 @@ short 401
 metrics 200 True True True
 http10 200
 other 404 404
+page 200 True True
+page-wrong 401 401
+challenges True
+want True
 post 405
 head 200
 huge 431
@@ -189,10 +208,11 @@ fresh True"
 got=$(grep -v '^seconds ' "$t/client.out")
 secs=$(sed -n 's/^seconds //p' "$t/client.out")
 if [ "$got" = "$want" ]; then
-	ok "server (401 without or with a wrong token, 200 in ${secs}s with 45 domains, 404, 405, 431, 400, idle client dropped)"
+	ok "server (401 without or with a wrong token, 200 in ${secs}s with 45 domains, status page with Basic, 404, 405, 431, 400, idle client dropped)"
 else ko server "got: $(echo "$got" | tr '\n' ';')"; fi
 promcheck "$t/scrape.prom" promtool-scrape
 if [ "$(grep -c '401 from 127.0.0.1: GET /metrics' "$t/server.log")" -eq 3 ] &&
+	[ "$(grep -c '401 from 127.0.0.1: GET / ' "$t/server.log")" -eq 3 ] &&
 	grep -q '401 from 127.0.0.1: GET /metrics without a token' "$t/server.log" &&
 	! grep -q "$tok" "$t/server.log"; then
 	ok "log (one line per 401, naming the client, never the token)"

@@ -10,6 +10,7 @@
 #include "http.h"
 #include "drbd.h"
 #include "migr.h"
+#include "view.h"
 
 static int has(const struct buf *b, const char *line)
 {
@@ -167,7 +168,7 @@ static void testhttp(void)
 		!strcmp(r.token, "abc123"));
 	CHECK(parse("GET /metrics?x=1 HTTP/1.0\nauthorization:   bearer  tok  \n\n", &r) == 1);
 	CHECK(!strcmp(r.path, "/metrics") && r.hastoken && !strcmp(r.token, "tok"));
-	CHECK(parse("GET / HTTP/1.1\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n", &r) == 1 && !r.hastoken);
+	CHECK(parse("GET / HTTP/1.1\r\nAuthorization: Digest x=1\r\n\r\n", &r) == 1 && !r.hastoken);
 	CHECK(parse("GET / HTTP/1.1\r\nHost: x\r\n", &r) == 0);
 	CHECK(parse("GET / HTTP/1.1\r\n\r", &r) == 0);
 	CHECK(parse("GET / HTTP/2\r\n\r\n", &r) == -1);
@@ -188,10 +189,50 @@ static void testhttp(void)
 	CHECK(!tokeneq("", "abcdef"));
 	CHECK(!tokeneq("abcdeF", "abcdef"));
 
+	/* a browser's Basic: the token is the password; "lab:tok:en" */
+	CHECK(parse("GET / HTTP/1.1\r\nAuthorization: Basic bGFiOnRvazplbg==\r\n\r\n", &r) == 1 &&
+		r.hastoken && !strcmp(r.token, "tok:en"));
+	CHECK(parse("GET / HTTP/1.1\r\nAuthorization: basic bm9jb2xvbg==\r\n\r\n", &r) == 1 &&
+		!r.hastoken);
+	CHECK(parse("GET / HTTP/1.1\r\nAuthorization: Basic !!!\r\n\r\n", &r) == 1 && !r.hastoken);
+	{
+		char out[16];
+		CHECK(base64dec("YWJj", 4, out, sizeof out) == 0 && !strcmp(out, "abc"));
+		CHECK(base64dec("YQ==", 4, out, sizeof out) == 0 && !strcmp(out, "a"));
+		CHECK(base64dec("YWJjZGVmZ2hpamtsbW5vcHE=", 24, out, sizeof out) < 0);
+		CHECK(base64dec("AA==", 4, out, sizeof out) < 0);
+	}
+
 	httptext(&b, 401, "WWW-Authenticate: Bearer\r\n", "unauthorized");
 	CHECK(!strncmp(b.s, "HTTP/1.1 401 Unauthorized\r\n", 27));
 	CHECK(strstr(b.s, "\r\nContent-Length: 13\r\n") && strstr(b.s, "\r\nConnection: close\r\n") &&
 		strstr(b.s, "\r\nWWW-Authenticate: Bearer\r\n\r\nunauthorized\n"));
+	free(b.s);
+}
+
+static void testview(void)
+{
+	struct buf b = {0};
+
+	viewhtml(&b, "time 2026-12-07 11:00:00\n"
+		"node xenlive-aaaaaa\naddress 192.0.2.1\nfree_mib 812\n"
+		"guest tiny 32 -b---- 12.5 192.0.2.50\nguest <b>&x 64 r----- 1.0 -\n"
+		"drbd files Connected UpToDate/UpToDate Primary/Secondary\n"
+		"node xenlive-bbbbbb\naddress 192.0.2.2\nfree_mib 900\n", 10);
+	CHECK(strstr(b.s, "<meta http-equiv=\"refresh\" content=\"10\">") != 0);
+	CHECK(strstr(b.s, "<p>As of 2026-12-07 11:00:00 (reloaded every 10 s).</p>") != 0);
+	CHECK(strstr(b.s, "<h2 class=\"node\">xenlive-aaaaaa</h2>") != 0);
+	CHECK(strstr(b.s, "<h2 class=\"node\">xenlive-bbbbbb</h2>") != 0);
+	CHECK(strstr(b.s, "<p>Address 192.0.2.1, 812 MiB free</p>") != 0);
+	CHECK(strstr(b.s, "<tr class=\"guest\"><td>tiny<td>32<td>-b----<td>12.5<td>192.0.2.50</tr>") != 0);
+	CHECK(strstr(b.s, "<td>&lt;b&gt;&amp;x<td>") != 0 && !strstr(b.s, "<b>"));
+	CHECK(strstr(b.s, "<tr class=\"drbd\"><td>files<td>Connected<td>UpToDate/UpToDate<td>Primary/Secondary</tr>") != 0);
+	CHECK(count(b.s, "<table>") == 2 && count(b.s, "</table>") == 2);
+	CHECK(!strstr(b.s, "<form") && !strstr(b.s, "<button") && !strstr(b.s, "<script") &&
+		!strstr(b.s, "<input"));
+	bufreset(&b);
+	viewhtml(&b, 0, 5);
+	CHECK(strstr(b.s, "Gathering the lab") && strstr(b.s, "content=\"5\"") && strstr(b.s, "</html>"));
 	free(b.s);
 }
 
@@ -201,5 +242,6 @@ int main(int argc, char **argv)
 	testdrbd();
 	testmigr();
 	testhttp();
+	testview();
 	return checkdone();
 }

@@ -52,17 +52,58 @@ int httpparse(const char *buf, size_t len, struct req *r)
 		if (!eol) break;
 		if (!header(p, eol, "Authorization", auth, sizeof auth))
 			continue;
-		/* "Bearer" is a scheme name: any case (RFC 6750, RFC 7235) */
-		if (strncasecmp(auth, "Bearer ", 7))
-			continue;
-		p = auth + 7;
-		while (*p == ' ') p++;
-		if (strlen(p) < sizeof r->token) {
-			strcpy(r->token, p);
+		/* scheme names are of any case (RFC 7235) */
+		if (!strncasecmp(auth, "Bearer ", 7)) {
+			p = auth + 7;
+			while (*p == ' ') p++;
+			if (strlen(p) < sizeof r->token) {
+				strcpy(r->token, p);
+				r->hastoken = 1;
+			}
+		} else if (!strncasecmp(auth, "Basic ", 6)) {
+			/* a browser's USER:PASSWORD; the token is the password */
+			char cred[300];
+			const char *colon;
+
+			p = auth + 6;
+			while (*p == ' ') p++;
+			if (base64dec(p, strlen(p), cred, sizeof cred) < 0 || !(colon = strchr(cred, ':')) ||
+				strlen(colon + 1) >= sizeof r->token)
+				continue;
+			strcpy(r->token, colon + 1);
 			r->hastoken = 1;
 		}
 	}
 	return 1;
+}
+
+int base64dec(const char *s, size_t n, char *out, size_t size)
+{
+	unsigned acc = 0, bits = 0;
+	size_t i, len = 0;
+
+	while (n && s[n - 1] == '=') n--;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned v;
+
+		if (c >= 'A' && c <= 'Z') v = c - 'A';
+		else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9') v = c - '0' + 52;
+		else if (c == '+') v = 62;
+		else if (c == '/') v = 63;
+		else return -1;
+		acc = acc << 6 | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (len + 1 >= size) return -1;
+			out[len++] = acc >> bits & 0xff;
+		}
+	}
+	if (memchr(out, 0, len)) return -1;
+	out[len] = 0;
+	return 0;
 }
 
 int tokeneq(const char *given, const char *want)

@@ -2,6 +2,7 @@
  * Prometheus, at /metrics, for clients with the bearer token only. Off by
  * default: `xenlive-lab start` starts it on the node's LAN address. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +18,14 @@
 #include "migr.h"
 #include "http.h"
 #include "serve.h"
+#include "view.h"
 
 #define DEFPORT "9900"
 
 static const char *procdrbd = "/proc/drbd";
 static const char *drbddir = "/etc/drbd.d";
 static const char *migrfile = "/var/lib/xenlive/lab/migrations";
+static const char *viewfile;
 static char token[256];
 static struct snap snap;
 
@@ -35,6 +38,10 @@ static void usage(int status)
 		"port %s unless given), to requests with \"Authorization: Bearer TOKEN\"\n"
 		"only, TOKEN being the first line of FILE (mode 0600); others get 401 and\n"
 		"a line on stderr. --once prints the metrics on stdout and exits.\n"
+		"  --view FILE           also serve / : a status page of the lab from FILE,\n"
+		"                        which xenlive-lab keeps up to date while FILE.want\n"
+		"                        (touched at each request of /) is recent; browsers\n"
+		"                        give the token as the password of Basic auth\n"
 		"  --proc-drbd FILE      DRBD's state (%s)\n"
 		"  --drbd-dir DIR        DRBD resources, named from DIR/*.res (%s)\n"
 		"  --migrations FILE     xenlive-lab migrate's counts (%s)\n",
@@ -80,6 +87,24 @@ static int gather(struct buf *body, char *err, size_t size)
 	return 0;
 }
 
+/* the status page into body, from the view file; its .want file says
+ * someone looks */
+static void page(struct buf *body)
+{
+	static struct buf view, want;
+	int fd;
+
+	bufreset(&want);
+	bufprintf(&want, "%s.want", viewfile);
+	fd = open(want.s, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || futimens(fd, 0) < 0)
+		logline("warning: unable to touch %s: %s", want.s, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	bufreset(body);
+	viewhtml(body, bufread(&view, viewfile, 1 << 20) < 0 ? 0 : view.s, 10);
+}
+
 static void answer(const struct req *r, const char *peer, struct buf *out)
 {
 	static struct buf body;
@@ -88,11 +113,22 @@ static void answer(const struct req *r, const char *peer, struct buf *out)
 	if (!r->hastoken || !tokeneq(r->token, token)) {
 		logline("401 from %s: %s %s %s", peer, r->method, r->path,
 			r->hastoken ? "with a wrong token" : "without a token");
-		httptext(out, 401, "WWW-Authenticate: Bearer realm=\"xenlive\"\r\n", "unauthorized");
+		httptext(out, 401, "WWW-Authenticate: Bearer realm=\"xenlive\"\r\n"
+			"WWW-Authenticate: Basic realm=\"xenlive\", charset=\"UTF-8\"\r\n",
+			"unauthorized");
 		return;
 	}
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
 		httptext(out, 405, "Allow: GET, HEAD\r\n", "only GET");
+		return;
+	}
+	if (viewfile && !strcmp(r->path, "/")) {
+		page(&body);
+		httphead(out, 200, "text/html; charset=utf-8", body.len,
+			"Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+			"frame-ancestors 'none'\r\n");
+		if (strcmp(r->method, "HEAD"))
+			bufput(out, body.s, body.len);
 		return;
 	}
 	if (strcmp(r->path, "/metrics")) {
@@ -126,6 +162,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--proc-drbd")) procdrbd = argv[++i];
 		else if (!strcmp(a, "--drbd-dir")) drbddir = argv[++i];
 		else if (!strcmp(a, "--migrations")) migrfile = argv[++i];
+		else if (!strcmp(a, "--view")) viewfile = argv[++i];
 		else usage(100);
 	}
 	if (once ? listen || tokenfile : !listen || !tokenfile)
@@ -144,7 +181,7 @@ int main(int argc, char **argv)
 	readtoken(tokenfile);
 	signal(SIGPIPE, SIG_IGN);
 	fd = servelisten(listen, DEFPORT);
-	logline("serving /metrics on %s", listen);
+	logline("serving /metrics%s on %s", viewfile ? " and /" : "", listen);
 	serve(fd, answer);
 	return 111;
 }

@@ -84,6 +84,11 @@ void bufput(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = 0;
 }
 
+void bufputs(struct buf *b, const char *s)
+{
+	bufput(b, s, strlen(s));
+}
+
 void bufreset(struct buf *b)
 {
 	b->len = 0;

@@ -18,6 +18,8 @@ void *xrealloc(void *p, size_t n);
 void bufprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* appends n bytes to b */
 void bufput(struct buf *b, const char *s, size_t n);
+/* appends the string s to b */
+void bufputs(struct buf *b, const char *s);
 /* b becomes empty, keeping its memory */
 void bufreset(struct buf *b);
 /* reads the file path into b (replacing its text); -1 with errno on failure */
