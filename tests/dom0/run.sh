@@ -778,7 +778,22 @@ drbd files WFConnection UpToDate/DUnknown Primary/Unknown"
 		[ "$(echo "$top" | grep -c '^NODE  *GUEST  *STATE  *MEM-MiB  *CPU%  *ADDRESS$')" -ne 2 ]; then
 		ko lab-top "top: $(echo "$top" | tr '\n' ';')"
 	else ok "lab-top (status -l: state, CPU, address, DRBD; top: two rounds, CPU % 50.0)"; fi
+	# the status page's view: made when asked for (view.want newer), not
+	# again until asked again
+	: >"$r/run/xenlive/view.want"
+	rm -f "$r/tmp/mock/n"
+	in_root timeout 5 /tmp/mock/xenlive-lab view-loop >/dev/null 2>&1
+	v1=$(cat "$r/run/xenlive/view" 2>/dev/null)
+	rm -f "$r/tmp/mock/n"
+	in_root timeout 4 /tmp/mock/xenlive-lab view-loop >/dev/null 2>&1
+	if ! echo "$v1" | head -n 1 | grep -q '^time 20[0-9-]* [0-9:]*$' ||
+		[ "$(echo "$v1" | sed 1d)" != "$(echo "$st" | sed "s/^node N/node $(hostname)/")" ]; then
+		ko lab-view "view-loop wrote: $(echo "$v1" | tr '\n' ';')"
+	elif [ -f "$r/tmp/mock/n" ]; then
+		ko lab-view "view-loop asked xl again though no one asked for the page"
+	else ok "lab-view (the page's view made when asked for, only then)"; fi
 	for p in xl drbdadm; do mv "$r/tmp/mock/$p.real" "$r/usr/sbin/$p"; done
+	rm -rf "$r/run/xenlive/view" "$r/run/xenlive/view.want"
 	rm -rf "$r/tmp/mock" "$r/usr/sbin/xenstore-ls" "$r/etc/drbd.d/files.res" \
 		"$r/proc/drbd" "$r/proc/net/arp" "$r/proc/uptime" "$r/etc/xenlive/lab/lab.key" \
 		"$r/run/xenlive/lab-nodes"

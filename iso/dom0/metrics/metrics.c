@@ -39,9 +39,9 @@ static void usage(int status)
 		"only, TOKEN being the first line of FILE (mode 0600); others get 401 and\n"
 		"a line on stderr. --once prints the metrics on stdout and exits.\n"
 		"  --view FILE           also serve / : a status page of the lab from FILE,\n"
-		"                        which xenlive-lab keeps up to date while FILE.want\n"
-		"                        (touched at each request of /) is recent; browsers\n"
-		"                        give the token as the password of Basic auth\n"
+		"                        which xenlive-lab remakes when FILE.want (touched\n"
+		"                        at each request of /) is newer; browsers give the\n"
+		"                        token as the password of Basic authentication\n"
 		"  --proc-drbd FILE      DRBD's state (%s)\n"
 		"  --drbd-dir DIR        DRBD resources, named from DIR/*.res (%s)\n"
 		"  --migrations FILE     xenlive-lab migrate's counts (%s)\n",

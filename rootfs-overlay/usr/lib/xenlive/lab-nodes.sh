@@ -32,9 +32,15 @@ metrics_pid() {
 }
 
 # metrics_start ADDRESS: xenlive-metrics on ADDRESS, port $metricsport,
-# with the lab's token in a file only root reads; its log lines (a 401
-# names the client) go to $log
+# with the lab's token in a file only root reads, and the view loop of its
+# status page, each unless it runs already; their log lines (a 401 names
+# the client) go to $log
 metrics_start() {
+	# the status page's view, kept while someone looks
+	if ! view_pid >/dev/null; then
+		setsid xenlive-lab view-loop </dev/null >>"$log" 2>&1 &
+		echo $! >"$vpidfile"
+	fi
 	metrics_pid >/dev/null && return 0
 	mkdir -p "${tokenfile%/*}" || die "unable to create ${tokenfile%/*}"
 	rm -f "$tokenfile.tmp"
@@ -54,11 +60,6 @@ metrics_start() {
 	done
 	metrics_pid >/dev/null || die "xenlive-metrics did not start (SSH runs; \`$prog" \
 		"start\` again tries again): $(tail -n 1 "$log")"
-	# the status page's view, kept while someone looks
-	if ! view_pid >/dev/null; then
-		setsid xenlive-lab view-loop </dev/null >>"$log" 2>&1 &
-		echo $! >"$vpidfile"
-	fi
 }
 
 # view_pid: the view loop's pid, when it runs
@@ -234,26 +235,26 @@ gather() {
 }
 
 # the status page's view (xenlive-metrics --view): a time line, then
-# every node's `status -l`, by address; written while someone looks (the
-# exporter touches $viewfile.want at each request of the page), every 10 s
+# every node's `status -l`, by address. The exporter touches
+# $viewfile.want at each request of the page; a request since the last
+# view (the page reloads every 10 s) has a new one made. Idle, the loop
+# only tests two dates, with no program run, every 3 s.
 viewfile=/run/xenlive/view
 vpidfile=/var/run/xenlive-view.pid
 cmd_view_loop() {
 	havekey
 	while :; do
-		w=$(stat -c %Y "$viewfile.want" 2>/dev/null || echo 0)
-		if [ $(($(date +%s) - w)) -ge 60 ]; then
-			sleep 5
-			continue
+		if [ -e "$viewfile.want" ] &&
+			{ [ ! -e "$viewfile" ] || [ "$viewfile.want" -nt "$viewfile" ]; }; then
+			v_dir=$(mktemp -d) || die "mktemp failed"
+			gather "$v_dir"
+			{
+				echo "time $(date '+%F %T')"
+				for a in $(ls "$v_dir" | sort -t . -k 4 -n); do cat "$v_dir/$a"; done
+			} >"$viewfile.tmp" && mv "$viewfile.tmp" "$viewfile"
+			rm -rf "$v_dir"
 		fi
-		v_dir=$(mktemp -d) || die "mktemp failed"
-		gather "$v_dir"
-		{
-			echo "time $(date '+%F %T')"
-			for a in $(ls "$v_dir" | sort -t . -k 4 -n); do cat "$v_dir/$a"; done
-		} >"$viewfile.tmp" && mv "$viewfile.tmp" "$viewfile"
-		rm -rf "$v_dir"
-		sleep 10
+		sleep 3
 	done
 }
 
