@@ -130,9 +130,16 @@ def check_lan(con, deadline, since, ready):
     mem = sh.run("free -m | awk '/^Mem:/ {print \"used-\" $3 \"-of-\" $2}'",
                  deadline)
     used = re.search(r"used-(\d+)-of-(\d+)", mem)
+    # a default boot opens no TCP port (the lab's SSH and metrics start
+    # with xenlive-lab start only)
+    out = sh.run("netstat -ltn | awk '$6 == \"LISTEN\" {print \"tcp\" \"-listen-\" $4}'",
+                 deadline)
+    listen = re.findall(r"^tcp-listen-(\S+)$", out, re.M)
+    if listen:
+        return False, "a default boot listens on TCP: %s" % " ".join(listen), con
     return True, "dom0 ready after %.1fs, %s on %s; %s; %s on the LAN (%s), " \
-        "answering ping and http; guests reachable after %.1fs; " \
-        "dom0 memory in use %s of %s MiB" % (
+        "answering ping and http; guests reachable after %.1fs; no TCP port " \
+        "open; dom0 memory in use %s of %s MiB" % (
             ready, net.group(2), net.group(1), summary.group(0),
             " ".join(GUESTS), " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
             reachable, used.group(1) if used else "?", used.group(2) if used else "?"), con
