@@ -2,7 +2,8 @@
 # The dom0 root: BusyBox and its applet links, the kernel modules, the Xen
 # toolstack (musl), iptables (NAT for the host-only bridge), the disk
 # tools, DRBD's tools, Dropbear (installed, never started at boot), the
-# dashboard (xenlive-console), then rootfs-overlay on top, packed as a
+# dashboard (xenlive-console), the lab's exporter (xenlive-metrics, never
+# started at boot), then rootfs-overlay on top, packed as a
 # zstd squashfs. This step runs after every change to rootfs-overlay, so
 # its compression is chosen for time as well as size. Measured here (2
 # CPUs, 37 MB tree): zstd level 15 10.20 MB in 3.1 s, level 9 10.77 MB in
@@ -22,6 +23,7 @@ cp -R "$DEP_dropbear/root/." root/
 cp -R "$DEP_drbd_utils/root/." root/
 cp -R "$DEP_lab_stream/root/." root/
 cp -R "$DEP_console/root/." root/
+cp -R "$DEP_metrics/root/." root/
 mkdir -p root/var/run/xen root/var/run/xenstored root/var/log/xen \
 	root/var/lib/xen root/var/lib/xenstored
 # the overlay with the modes git records (0644; 0755 for folders and

@@ -151,9 +151,16 @@ def check_lan(con, deadline, since, ready):
     mem = sh.run("free -m | awk '/^Mem:/ {print \"used-\" $3 \"-of-\" $2}'",
                  deadline)
     used = re.search(r"used-(\d+)-of-(\d+)", mem)
+    # a default boot opens no TCP port (the lab's SSH and metrics start
+    # with xenlive-lab start only)
+    out = sh.run("netstat -ltn | awk '$6 == \"LISTEN\" {print \"tcp\" \"-listen-\" $4}'",
+                 deadline)
+    listen = re.findall(r"^tcp-listen-(\S+)$", out, re.M)
+    if listen:
+        return False, "a default boot listens on TCP: %s" % " ".join(listen), con
     return True, "dom0 ready after %.1fs, %s on %s; %s; %s on the LAN (%s), " \
-        "answering ping and http; guests reachable after %.1fs; " \
-        "dom0 memory in use %s of %s MiB" % (
+        "answering ping and http; guests reachable after %.1fs; no TCP port " \
+        "open; dom0 memory in use %s of %s MiB" % (
             ready, net.group(2), net.group(1), summary.group(0),
             " ".join(GUESTS), " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
             reachable, used.group(1) if used else "?", used.group(2) if used else "?"), con
@@ -751,6 +758,8 @@ def check_many(sh, deadline):
         return False, "dom0's kernel killed a process for lack of memory"
     if "running-%d\n" % n not in out:
         return False, "fewer than %d copies still run: %s" % (n, out.strip())
+    exporter = exporter_cost(sh, deadline) if os.environ.get("XENLIVE_BENCH") \
+        else ""
     out = sh.run("for d in $(xl list | awk '$1 ~ /^many/ {print $1}'); do "
                  "xl destroy $d & done; wait; echo left-$(xl list | grep -c "
                  "'^many')", deadline)
@@ -760,7 +769,39 @@ def check_many(sh, deadline):
         "in %.0fs, the slowest xl create %.1fs), each with a lease and " \
         "answering ping; copy %d refused (%s); dom0 answered in %.1fs, no " \
         "OOM kill" % (n, GUESTS[0], stamps[-1] - stamps[0], slowest, n + 1,
-                      why.group(1), answer)
+                      why.group(1), answer) + exporter
+
+
+def exporter_cost(sh, deadline):
+    """make bench (XENLIVE_BENCH), with the copies of check_many running:
+    the lab's exporter, xenlive-metrics, on dom0's loopback: 5 scrapes one
+    after another with BusyBox wget (its start included), the exporter's
+    own gathering time, and its CPU time over 60 s at one scrape every
+    15 s. A measure, not a test: "" when it could not be taken."""
+    out = sh.run(
+        "echo 0123456789abcdef0123456789abcdef >/tmp/mt; chmod 600 /tmp/mt; "
+        "(xenlive-metrics --listen 127.0.0.1:9900 --token-file /tmp/mt "
+        ">/tmp/mt.log 2>&1 &); sleep 2; p=$(pidof xenlive-metrics); "
+        "h=\"Authorization: Bearer $(cat /tmp/mt)\"; "
+        "u=http://127.0.0.1:9900/metrics; t0=$(cut -d' ' -f1 /proc/uptime); "
+        "for i in 1 2 3 4 5; do wget -q -O /tmp/mt.out --header \"$h\" $u; "
+        "done; t1=$(cut -d' ' -f1 /proc/uptime); echo scrape5-$t0-$t1-; "
+        "sed -n 's/^xenlive_metrics_scrape_duration_seconds /gather-/p' "
+        "/tmp/mt.out; echo doms-$(grep -c '^xen_domain_vcpus{' /tmp/mt.out)-; "
+        "set -- $(cut -d' ' -f14,15 /proc/$p/stat); a=$(($1 + $2)); "
+        "for i in 1 2 3 4; do wget -q -O /dev/null --header \"$h\" $u; "
+        "sleep 15; done; set -- $(cut -d' ' -f14,15 /proc/$p/stat); "
+        "echo mticks-$(($1 + $2 - a))-; kill $p", deadline)
+    t = re.search(r"scrape5-(\d+\.\d+)-(\d+\.\d+)-", out)
+    g = re.search(r"gather-(\d+\.\d+)", out)
+    d = re.search(r"doms-(\d+)-", out)
+    c = re.search(r"mticks-(\d+)-", out)
+    if not (t and g and d and c):
+        return "; exporter not measured: %s" % out.strip()[-200:]
+    return "; exporter with %s domains: a scrape %.2fs (wget's start " \
+        "included), gathering %.3fs; %.2f%% of a vCPU at one scrape every " \
+        "15 s" % (d.group(1), (float(t.group(2)) - float(t.group(1))) / 5,
+                  float(g.group(1)), int(c.group(1)) / 60.0)
 
 
 def many_diagnosis(sh, deadline):
