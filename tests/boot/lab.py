@@ -731,6 +731,14 @@ def chromium_page(addr, token, names, deadline):
                 for tag in ("<form", "<button", "<input", "<script"):
                     if tag in dom:
                         return "the page has a %s" % tag
+                # its picture, for the README (docs/status-page.png)
+                subprocess.run(
+                    [chrome, "--headless", "--no-sandbox", "--disable-gpu",
+                     "--user-data-dir=" + d, "--window-size=1000,640",
+                     "--screenshot=" + os.path.abspath(os.path.join(
+                         LOGDIR, "lab-status-page.png")),
+                     "http://lab:%s@%s:9900/" % (token, addr)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
                 return ""
             time.sleep(8)
         return "the page did not show the nodes %s: %s" % (names, dom[-300:])
