@@ -1024,7 +1024,7 @@ def check_hvm_form(con, sh, deadline):
         d.wait(lambda x: "failed: /dev/sr0: its SHA-256 is %s" % sr0[:16] in x.text(),
                time.monotonic() + 120, "no error line for a wrong SHA-256")
         out = d.shell(left, deadline)
-        if "left-" in out or "listed-0" not in out:
+        if re.search(r"^left-/", out, re.M) or "listed-0" not in out:
             return "the refused guest left %r" % out.strip()[-200:], None
         form(STICK_ISO, good)
         d.wait(lambda x: x.rows()[0].get("h3", ("",))[0] == "running" and
@@ -1038,7 +1038,7 @@ def check_hvm_form(con, sh, deadline):
         "grep -c 'target=/run/xenlive/media/.*/%s\"' /etc/xen/h3.cfg | sed "
         "'s/^/stick-/'; xl destroy h3; rm -f /etc/xen/h3.cfg "
         "/var/lib/xen/disks/h3.img; %s" % (STICK_ISO, left), deadline)
-    if "stick-1" not in out or "left-" in out:
+    if "stick-1" not in out or re.search(r"^left-/", out, re.M):
         return "h3's config does not name the stick's image, or h3 left " \
             "files: %r" % out.strip()[-200:], None
     return None, "dashboard form: images %s listed; a wrong SHA-256 refused " \
