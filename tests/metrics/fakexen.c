@@ -48,6 +48,7 @@ int snapxen(struct snap *s, char *err, size_t size)
 			cap = cap ? cap * 2 : 64;
 			s->doms = xrealloc(s->doms, cap * sizeof *s->doms);
 		}
+		d.id = s->ndoms;
 		s->doms[s->ndoms++] = d;
 	}
 	fclose(f);

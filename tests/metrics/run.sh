@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 cflags="-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2
 	-Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror"
-mods="$src/util.c $src/expo.c $src/http.c $src/drbd.c $src/migr.c $src/view.c"
+mods="$src/util.c $src/expo.c $src/http.c $src/drbd.c $src/migr.c $src/view.c $src/netdev.c"
 # shellcheck disable=SC2086
 if ! cc $cflags -I"$src" -I"$top/tests/unit" -o "$t/test_metrics" \
 	"$top/tests/metrics/test_metrics.c" $mods >"$t/cc.log" 2>&1 ||

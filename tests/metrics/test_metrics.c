@@ -1,6 +1,6 @@
 /* Unit tests of the exporter's host-side modules (iso/dom0/metrics/):
  * expo (the text format), http (request heads, the token), drbd and migr
- * (their files). With an argument, also writes the formatted sample snap
+ * (their files), netdev (/proc/net/dev). With an argument, also writes the formatted sample snap
  * there, for promtool. */
 #include "check.h"
 
@@ -11,6 +11,7 @@
 #include "drbd.h"
 #include "migr.h"
 #include "view.h"
+#include "netdev.h"
 
 static int has(const struct buf *b, const char *line)
 {
@@ -43,10 +44,10 @@ static void testexpo(const char *out)
 {
 	struct dom doms[3] = {
 		{"Domain-0", 123456789012ULL, 1073741824ULL, 1073741824ULL, 2,
-		 0, 0, 0, 0, 0, 0, 0, 0, DS_RUNNING},
+		 0, 0, 0, 0, 0, 0, 0, 0, DS_RUNNING, 0},
 		{"tiny", 5000000001ULL, 33554432ULL, 34603008ULL, 1,
-		 1500, 10, 3000, 20, 7, 8, 56, 64, DS_BLOCKED},
-		{"a\"b\\c", 0, 4096, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, DS_SHUTDOWN | DS_CRASHED},
+		 1500, 10, 3000, 20, 7, 8, 56, 64, DS_BLOCKED, 1},
+		{"a\"b\\c", 0, 4096, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, DS_SHUTDOWN | DS_CRASHED, 2},
 	};
 	struct snap s;
 	struct buf b = {0};
@@ -236,6 +237,46 @@ static void testview(void)
 	free(b.s);
 }
 
+/* a renamed vif: eth7 is domain 3's second backend interface */
+static int nodestub(const char *iface)
+{
+	return strcmp(iface, "eth7") ? -1 : 3;
+}
+
+static void testnetdev(void)
+{
+	static const char text[] =
+		"Inter-|   Receive                                                |  Transmit\n"
+		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
+		"    lo:    1000      10    0    0    0     0          0         0     1000      10    0    0    0     0       0          0\n"
+		"xenbr0: 5000000 40000 0 0 0 0 0 0 6000000 50000 0 0 0 0 0 0\n"
+		"  vif1.0: 1200 12 0 0 0 0 0 0 3400 34 0 0 0 0 0 0\n"
+		"vif3.0:12345678901 987654 1 2 0 0 0 0 10987654321 876543 0 0 0 0 0 0\n"
+		"vif3.0-emu: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n"
+		"  eth7: 5 1 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n"
+		"vif9.0: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
+		"vif1.1: 8 2 0 0 0 0 0 0 bad\n";
+	struct dom doms[3];
+	struct snap s;
+
+	memset(&s, 0, sizeof s);
+	memset(doms, 0, sizeof doms);
+	doms[0].id = 0, doms[1].id = 1, doms[2].id = 3;
+	s.doms = doms, s.ndoms = 3;
+	CHECK(netdevparse(&s, text, nodestub) == 4);
+	CHECK(doms[0].rxbytes == 0 && doms[0].txpkts == 0);
+	CHECK(doms[1].rxbytes == 1200 && doms[1].rxpkts == 12 &&
+		doms[1].txbytes == 3400 && doms[1].txpkts == 34);
+	CHECK(doms[2].rxbytes == 12345678901ULL + 100 + 5 && doms[2].rxpkts == 987654 + 1 + 1 &&
+		doms[2].txbytes == 10987654321ULL + 200 + 7 && doms[2].txpkts == 876543 + 2 + 1);
+	memset(doms, 0, sizeof doms);
+	doms[0].id = 0, doms[1].id = 1, doms[2].id = 3;
+	CHECK(netdevparse(&s, text, 0) == 3);
+	CHECK(doms[2].rxbytes == 12345678901ULL + 100);
+	CHECK(netdevparse(&s, "", 0) == 0);
+	CHECK(netdevparse(&s, "vif1.0: 1 2 3", 0) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	testexpo(argc > 1 ? argv[1] : 0);
@@ -243,5 +284,6 @@ int main(int argc, char **argv)
 	testmigr();
 	testhttp();
 	testview();
+	testnetdev();
 	return checkdone();
 }

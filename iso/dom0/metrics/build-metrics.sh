@@ -13,7 +13,7 @@ d=$RECIPE_DIR
 quiet cc.log "$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-O2 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror \
 	-o xenlive-metrics "$d/metrics.c" "$d/util.c" "$d/expo.c" "$d/http.c" \
-	"$d/serve.c" "$d/drbd.c" "$d/migr.c" "$d/view.c" "$d/xen.c" -lxenstat
+	"$d/serve.c" "$d/drbd.c" "$d/migr.c" "$d/view.c" "$d/netdev.c" "$d/xen.c" -lxenstat
 root=$OUT/root
 mkdir -p "$root/usr/sbin"
 cp xenlive-metrics "$root/usr/sbin/"

@@ -13,10 +13,12 @@ struct dom {
 	unsigned long long cpu_ns;         /* CPU time of all its vCPUs */
 	unsigned long long mem, maxmem;    /* bytes; maxmem 0: no limit */
 	unsigned vcpus;                    /* online */
-	/* on its backend interfaces vifD.N in dom0, as xentop counts them */
+	/* on its backend interfaces vifD.N in dom0, as xentop counts them
+	 * (netdev.c) */
 	unsigned long long rxbytes, rxpkts, txbytes, txpkts;
 	unsigned long long rdreqs, wrreqs, rdsects, wrsects; /* sectors: 512 bytes */
 	unsigned state;                    /* DS_* bits */
+	int id;                            /* the domain's id */
 };
 
 struct drbd {

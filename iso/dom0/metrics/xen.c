@@ -1,6 +1,9 @@
 /* xen: a snap's host and domains from libxenstat, as xentop gets them:
- * one xenstat_get_node per scrape (domains, vCPUs, the vifs' counters in
- * /proc/net/dev, the block backends' in sysfs, the version). */
+ * one xenstat_get_node per scrape (domains, vCPUs, the block backends'
+ * counters in sysfs, the version), and the vifs' counters in /proc/net/dev
+ * read by netdev.c (libxenstat's XENSTAT_NETWORK compiles a regular
+ * expression for every line of it: 1.3 s of a scrape with 46 domains
+ * under QEMU TCG). */
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -9,6 +12,7 @@
 
 #include "util.h"
 #include "snap.h"
+#include "netdev.h"
 
 static xenstat_handle *xh;
 
@@ -24,7 +28,8 @@ int snapopen(char *err, size_t size)
 
 int snapxen(struct snap *s, char *err, size_t size)
 {
-	xenstat_node *node = xenstat_get_node(xh, XENSTAT_ALL);
+	xenstat_node *node = xenstat_get_node(xh,
+		XENSTAT_VCPU | XENSTAT_VBD | XENSTAT_XEN_VERSION);
 	unsigned i, j, n;
 
 	if (!node) {
@@ -46,6 +51,7 @@ int snapxen(struct snap *s, char *err, size_t size)
 		if (!xd || !xenstat_domain_name(xd))
 			continue;
 		memset(d, 0, sizeof *d);
+		d->id = (int)xenstat_domain_id(xd);
 		snprintf(d->name, sizeof d->name, "%s", xenstat_domain_name(xd));
 		d->cpu_ns = xenstat_domain_cpu_ns(xd);
 		d->mem = xenstat_domain_cur_mem(xd);
@@ -56,14 +62,6 @@ int snapxen(struct snap *s, char *err, size_t size)
 		for (j = 0; j < xenstat_domain_num_vcpus(xd); j++) {
 			xenstat_vcpu *v = xenstat_domain_vcpu(xd, j);
 			if (v && xenstat_vcpu_online(v)) d->vcpus++;
-		}
-		for (j = 0; j < xenstat_domain_num_networks(xd); j++) {
-			xenstat_network *nw = xenstat_domain_network(xd, j);
-			if (!nw) continue;
-			d->rxbytes += xenstat_network_rbytes(nw);
-			d->rxpkts += xenstat_network_rpackets(nw);
-			d->txbytes += xenstat_network_tbytes(nw);
-			d->txpkts += xenstat_network_tpackets(nw);
 		}
 		for (j = 0; j < xenstat_domain_num_vbds(xd); j++) {
 			xenstat_vbd *v = xenstat_domain_vbd(xd, j);
@@ -84,5 +82,6 @@ int snapxen(struct snap *s, char *err, size_t size)
 		s->ndoms++;
 	}
 	xenstat_free_node(node);
+	netdevread(s, "/proc/net/dev");
 	return 0;
 }

@@ -395,6 +395,23 @@ countmigr() {
 	) 9>>"$migrfile.lock"
 }
 
+# migrstamp [PAUSEFILE]: xl migrate's lines on stdin, stamped with the
+# seconds since $t0, into $log; those of level progress and above also on
+# stdout. With PAUSEFILE, the seconds from "guest has suspended" to "Target
+# reports successful startup" go there.
+migrstamp() {
+	awk -v t0="$t0" -v pf="${1:-}" -v lf="$log" '{
+		getline u <"/proc/uptime"; close("/proc/uptime")
+		split(u, f, " "); line = sprintf("[%5.1fs] %s", f[1] - t0, $0)
+		print line >>lf; fflush(lf)
+		if ($0 !~ /: (debug|verbose|detail): /) { print line; fflush() }
+		if (pf == "") next
+		if ($0 ~ /guest has suspended/ && susp == "") susp = f[1]
+		if ($0 ~ /Target reports successful startup/ && susp != "")
+			printf "%.2f\n", f[1] - susp >pf
+	}'
+}
+
 cmd_migrate() {
 	[ $# -eq 2 ] || usage
 	guest=$1 node=$2
@@ -439,22 +456,28 @@ cmd_migrate() {
 			"not migrating; $guest keeps running here"
 	say "migrating $guest ($mem MiB) to $node"
 	t0=$(uptime_s)
-	# xl's progress lines, each with the seconds since the start; the
-	# guest's pause, from libxenguest's "Domain now suspended" here to the
-	# target's report that it started it, into $rcf.pause (when xl
-	# printed both)
-	rcf=$(mktemp) || die "mktemp failed"
-	{ xl migrate -s "$sshcmd" "$guest" "$node" 2>&1; echo $? >"$rcf"; } |
-		awk -v t0="$t0" -v pf="$rcf.pause" '{
-			getline u <"/proc/uptime"; close("/proc/uptime")
-			split(u, f, " "); printf "[%5.1fs] %s\n", f[1] - t0, $0; fflush()
-			if ($0 ~ /Domain now suspended/) susp = f[1]
-			if ($0 ~ /Target reports successful startup/ && susp != "")
-				printf "%.2f\n", f[1] - susp >pf
-		}'
-	rc=$(cat "$rcf")
-	pause=$(cat "$rcf.pause" 2>/dev/null)
-	rm -f "$rcf" "$rcf.pause"
+	# xl's progress lines, each with the seconds since the start. xl runs
+	# with -vvv for libxl's "guest has suspended" (a debug line), the start
+	# of the guest's pause; it ends at the target's report that it started
+	# the guest: that pause goes into $tmp/pause. Every line goes to the
+	# lab's log; the terminal gets those of level progress and above. The
+	# target's lines (the SSH command's stderr) come through the FIFO
+	# $tmp/target, read by a stamp of their own: xl writes a line in
+	# pieces, and one stream of both sides mixed pieces of lines.
+	tmp=$(mktemp -d) && mkfifo "$tmp/target" || die "mktemp or mkfifo failed"
+	echo "[$(date '+%F %T')] migrate $guest to $node" >>"$log"
+	# fd 3 holds the FIFO open, so its reader starts, and ends, whether or
+	# not xl got as far as running the SSH command
+	exec 3<>"$tmp/target"
+	{ migrstamp; } <"$tmp/target" 3>&- &
+	stamper=$!
+	{ xl -vvv migrate -s "2>$tmp/target $sshcmd" "$guest" "$node" 2>&1 3>&-
+		echo $? >"$tmp/rc"; } | migrstamp "$tmp/pause" 3>&-
+	exec 3>&-
+	wait "$stamper"
+	rc=$(cat "$tmp/rc")
+	pause=$(cat "$tmp/pause" 2>/dev/null)
+	rm -rf "$tmp"
 	if [ "$rc" = 0 ]; then
 		secs=$(awk -v t0="$t0" '{printf "%.2f", $1 - t0}' /proc/uptime)
 		countmigr 1 "$secs" "$pause"
