@@ -7,9 +7,9 @@
  * /sys/class/net/IFACE/device/nodename (a renamed vif); -1 if none */
 int netdevnode(const char *iface);
 /* adds each backend interface's counters in the text of /proc/net/dev to
- * the domain of s->doms with its id; node (netdevnode, or a stand-in)
- * is asked first, then the name vifD.N; returns how many interfaces were
- * a domain's */
+ * the domain of s->doms with its id: the one its name vifD.N says, else
+ * the one node (netdevnode, or a stand-in) says; returns how many
+ * interfaces were a domain's */
 int netdevparse(struct snap *s, const char *text, int (*node)(const char *iface));
 /* the same from the file path */
 void netdevread(struct snap *s, const char *path);
