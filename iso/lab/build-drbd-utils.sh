@@ -12,7 +12,7 @@
 # the empty folders etc/drbd.d (resource files) and var/lib/drbd.
 set -eu
 prog=build-drbd-utils
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_drbd_utils_src:?}"
 
 unpack "$PIN_drbd_utils_src"

@@ -5,7 +5,7 @@
 # Output: $OUT/root/usr/sbin/xenlive-console.
 set -eu
 prog=build-console
-. "$RECIPE_DIR/../../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${DEP_xen_tools:?}"
 
 say "compile xenlive-console"
@@ -18,7 +18,7 @@ mkdir -p "$root/usr/sbin"
 cp xenlive-console "$root/usr/sbin/"
 # every library it needs is one the toolstack's root has
 provided=$DEP_xen_tools/root
-. "$RECIPE_DIR/../../../hypervisor-src/toolstack/rootlib.sh"
+. "${SRC_ROOT:?}/scripts/step/rootlib.sh"
 strip_elfs
 check_closure
 say "xenlive-console: $(wc -c <"$root/usr/sbin/xenlive-console") bytes"

@@ -5,7 +5,7 @@
 # Output: $OUT/root/usr/sbin/xenlive-metrics.
 set -eu
 prog=build-metrics
-. "$RECIPE_DIR/../../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${DEP_xen_tools:?}"
 
 say "compile xenlive-metrics"
@@ -19,7 +19,7 @@ mkdir -p "$root/usr/sbin"
 cp xenlive-metrics "$root/usr/sbin/"
 # every library it needs is one the toolstack's root has
 provided=$DEP_xen_tools/root
-. "$RECIPE_DIR/../../../hypervisor-src/toolstack/rootlib.sh"
+. "${SRC_ROOT:?}/scripts/step/rootlib.sh"
 strip_elfs
 check_closure
 say "xenlive-metrics: $(wc -c <"$root/usr/sbin/xenlive-metrics") bytes"

@@ -1,10 +1,10 @@
 # Sourced by the build-*.sh scripts that compile with musl, after they set
-# prog: scripts/steplib.sh (messages, quiet, unpack, patches), then the
+# prog: steplib.sh beside it (messages, quiet, unpack, patches), then the
 # musl sysroot each step compiles in. A step that sources it lists both
 # files in its recipe. Environment: builder/RECIPES.md.
 
-# shellcheck source=../../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
+# shellcheck source=steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
 
 # The sysroot: every dep's fragment (usr/include, usr/lib) merged, plus a
 # compiler wrapper that builds against musl and this sysroot only. Headers
