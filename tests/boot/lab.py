@@ -41,8 +41,10 @@ console tails, then `N passed, N failed`.
             reported; make bench holds it to 0.5 s), text promtool
             accepts, values equal to what xl list and xl info say (memory, vCPUs, CPU time, the p/s/c/d states; host memory,
             CPUs, version), the migrations of the migrate case counted
-            with their time and pause; a real Prometheus scrapes both with
-            the token; the status page in headless chromium (the token as
+            with their time and pause, tiny's series on A only after its
+            moves, each guest's CPU seconds growing between two scrapes; a
+            real Prometheus scrapes both with the token and a query of the
+            guests' vCPUs returns every guest of both nodes; the status page in headless chromium (the token as
             a Basic password) shows both nodes and no form or button
   memory    a migration to a node without room for the guest is refused
             with a clear message and the guest keeps running
@@ -659,9 +661,10 @@ def against_xl(node, text, t_scrape, deadline):
     return "; ".join(bad)
 
 
-def prometheus_scrapes(addrs, token, deadline):
+def prometheus_scrapes(addrs, token, guests, deadline):
     """A real Prometheus scrapes addrs (port 9900) with token: "" when both
-    targets are up and xen_host_cpus comes from each, else why not"""
+    targets are up, xen_host_cpus comes from each and a query of the guests'
+    vCPUs returns guests, the set of (address, guest) pairs, else why not"""
     prom = shutil.which("prometheus")
     if not prom:
         return "no prometheus on this host (Debian package prometheus; " \
@@ -704,9 +707,19 @@ def prometheus_scrapes(addrs, token, deadline):
                                                 timeout=5) as r:
                         res = json.load(r)["data"]["result"]
                     inst = sorted(x["metric"]["instance"] for x in res)
-                    if inst == sorted("%s:9900" % a for a in addrs):
+                    if inst != sorted("%s:9900" % a for a in addrs):
+                        why = "xen_host_cpus from %s" % inst
+                        continue
+                    q = urllib.parse.quote('xen_domain_vcpus{domain!="Domain-0"}')
+                    with urllib.request.urlopen(api + "query?query=" + q,
+                                                timeout=5) as r:
+                        res = json.load(r)["data"]["result"]
+                    pairs = set((x["metric"]["instance"].split(":")[0],
+                                 x["metric"]["domain"]) for x in res)
+                    if pairs == guests:
                         return ""
-                    why = "xen_host_cpus from %s" % inst
+                    why = "the guests' vCPUs query returned %s, the nodes " \
+                        "run %s" % (sorted(pairs), sorted(guests))
                 else:
                     why = "targets: %s" % health
             except (OSError, ValueError, KeyError) as e:
@@ -773,6 +786,7 @@ def case_metrics(a, b, deadline):
 
 def metrics_checks(a, b, deadline):
     tokens, names, res = [], [], []
+    guests, cpu0 = set(), {}
     for n in (a, b):
         out = n.run("xenlive-lab token | sed 's/^/token-/'; hostname | "
                     "sed 's/^/host-/'", deadline)
@@ -819,6 +833,11 @@ def metrics_checks(a, b, deadline):
             return False, "promtool check metrics on %s's text: %s" % (
                 n.name, r.stdout.decode()[-300:])
         got = samples(text)
+        for (metric, labels), v in got.items():
+            if metric == "xen_domain_cpu_seconds_total" and \
+                    labels[0][1] != "Domain-0":
+                guests.add((n.addr, labels[0][1]))
+                cpu0[(n.addr, labels[0][1])] = v
         if WRITTEN.get("migrated"):
             total = got.get(("xenlive_lab_migrations_total", ()))
             last = got.get(("xenlive_lab_migration_last_seconds", ()))
@@ -836,16 +855,33 @@ def metrics_checks(a, b, deadline):
         else:
             res.append("%s: %d domains in %.0f ms" % (n.name, len(re.findall(
                 r"^xen_domain_vcpus\{", text, re.M)), secs * 1000))
-    why = prometheus_scrapes([a.addr, b.addr], token, deadline)
+    # tiny went A -> B -> A in the migrate case: its series are A's only
+    if WRITTEN.get("migrated") and ((a.addr, "tiny") not in guests or
+                                    (b.addr, "tiny") in guests):
+        return False, "after tiny moved back to A, the nodes report " \
+            "guests %s" % sorted(guests)
+    why = prometheus_scrapes([a.addr, b.addr], token, guests, deadline)
     if why:
         return False, "Prometheus with the token: %s" % why
+    # seconds later (Prometheus waited 5 s at least), each guest's CPU
+    # seconds grew
+    for n in (a, b):
+        st, _, text, _ = scrape(n.addr, token)
+        got = samples(text) if st == 200 else {}
+        for (addr, dom), v in cpu0.items():
+            v1 = got.get(("xen_domain_cpu_seconds_total", (("domain", dom),)))
+            if addr == n.addr and (v1 is None or not v1 > v):
+                return False, "%s's CPU seconds on %s went from %s to %s" % (
+                    dom, n.name, v, v1)
     why = chromium_page(a.addr, token, names, deadline)
     if why:
         return False, "the status page on A: %s" % why
     return True, "401 without the token (logged), the same token on both " \
         "nodes; %s; promtool accepts both, values as xl list and xl info " \
-        "say; Prometheus scraped both; chromium showed both nodes on A's " \
-        "status page" % "; ".join(res)
+        "say, each guest's CPU seconds grew, tiny's series only on A after " \
+        "its moves; Prometheus scraped both and a query returned the %d " \
+        "guests of both nodes; chromium showed both nodes on A's status " \
+        "page" % ("; ".join(res), len(guests))
 
 
 def case_big(a, b, deadline):
