@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH
 QEMU = qemu-system-x86_64 -accel tcg -cpu qemu64 -m 2048 -smp 2
 
 .PHONY: all iso deps builder check unit-tests builder-tests boot-tests \
-	initramfs-tests run run-uefi bench lock sources check-offline clean graph explain
+	initramfs-tests run run-uefi bench lock lock-check sources check-offline clean graph explain
 
 all: iso
 
@@ -32,6 +32,10 @@ graph explain: builder
 
 lock: deps builder
 	$(BUILD) lock
+
+# the pins behind Debian's archive and security archive (before a release)
+lock-check: deps
+	@scripts/lock-check $(PROFILE)
 
 # the sources bundle: every pinned input and the source of every shipped
 # binary, with our own source; a download cache for building offline

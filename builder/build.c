@@ -88,6 +88,30 @@ static int cached(struct step *s, const char **why)
 	return cachehas(s, why);
 }
 
+/* the planning pass of build and explain, over the wanted steps in graph
+ * order (deps first): hashes each one's static inputs and settles it as
+ * cached (SDONE) or to do (STODO), then calls SEEN with whether it was
+ * cached and, if not, what is damaged in its cache entry (or NULL) */
+static void plan(struct graph *g, void (*seen)(struct step *s, int incache, const char *why))
+{
+	const char *why;
+	struct step *s;
+	size_t i;
+	int c;
+
+	memoload("build/state/hashes");
+	for (i = 0; i < g->nsteps; i++) {
+		s = g->steps[i];
+		if (!s->want)
+			continue;
+		inputsstatic(g, s);
+		s->state = STODO;
+		if ((c = cached(s, &why)))
+			s->state = SDONE;
+		seen(s, c, why);
+	}
+}
+
 static int onpath(const char *prog)
 {
 	const char *path = getenv("PATH"), *p, *end;
@@ -111,7 +135,7 @@ static int onpath(const char *prog)
 static int dropped(const struct graph *g, const char *entry)
 {
 	static const char *const names[] = {
-		"LANG", "LANGUAGE", "LC_ALL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL",
+		"LANG", "LANGUAGE", "LC_ALL", "TZ", "MAKEFLAGS", "MFLAGS", "MAKELEVEL",
 		"OUT", "RECIPE_DIR", "SRC_ROOT", "JOBS", "STEP",
 	};
 	size_t n = strcspn(entry, "="), i;
@@ -143,6 +167,7 @@ static char **stepenv(const struct graph *g, const struct step *s, const char *o
 	PUSH(xasprintf("STEP=%s", s->name));
 	PUSH(xstrdup("LANG=C"));
 	PUSH(xstrdup("LC_ALL=C"));
+	PUSH(xstrdup("TZ=UTC"));
 	for (i = 0; i < s->npins; i++) {
 		char *k = envname("PIN_", s->pins[i].name);
 		PUSH(xasprintf("%s=%s/%s/pins/%s", k, g->root, work, s->pins[i].name));
@@ -317,44 +342,12 @@ static NORETURN void interrupted(void)
 	exit(128 + sig);
 }
 
-static int copyfile(const char *src, const char *dst, mode_t mode)
-{
-	static char chunk[1 << 16];
-	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
-	ssize_t n, w, off;
-
-	if (in < 0 || (out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
-		goto done;
-	while ((n = read(in, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto done;
-		for (off = 0; off < n; off += w) {
-			w = write(out, chunk + off, (size_t)(n - off));
-			if (w < 0 && errno != EINTR)
-				goto done;
-			if (w < 0)
-				w = 0;
-		}
-	}
-	rc = fchmod(out, mode);
-done:
-	n = errno;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) < 0)
-		rc = -1;
-	errno = (int)n;
-	return rc;
-}
-
 /* copies an artifact to its DEST unless DEST already has that content */
 static void artifactcopy(const struct graph *g, const struct artifact *a)
 {
 	char *tree = xasprintf("%s/%s.tree", stepsdir(), a->step->key);
 	char *src = xasprintf("%s/%s/%s", stepsdir(), a->step->key, a->file);
-	char *listing = readfile(tree, NULL), *tmp, *dir, *slash;
+	char *listing = readfile(tree, NULL), *dir, *slash;
 	char want[65], have[65];
 	struct stat st, dt;
 
@@ -372,14 +365,10 @@ static void artifactcopy(const struct graph *g, const struct artifact *a)
 		*slash = '\0';
 	if (slash && mkdirp(dir) < 0)
 		sysfatal("unable to create %s", dir);
-	tmp = xasprintf("%s.tmp.%ld", a->dest, (long)getpid());
-	if (copyfile(src, tmp, st.st_mode & 0777) < 0 || rename(tmp, a->dest) < 0) {
-		unlink(tmp);
+	if (copyfile(src, a->dest, st.st_mode & 0777) < 0)
 		sysfatal("unable to copy %s to %s", src, a->dest);
-	}
 	memoput(a->dest, want);
 	printf("artifact %s\n", a->dest);
-	free(tmp);
 	free(dir);
 done:
 	free(listing);
@@ -387,12 +376,24 @@ done:
 	free(tree);
 }
 
+/* plan()'s callback for build: a cached step's output is linked at once;
+ * a damaged entry is reported when its step starts */
+static void buildseen(struct step *s, int incache, const char *why)
+{
+	(void)why;
+	if (incache) {
+		cachelink(s);
+		staterecord(s);
+	} else {
+		total++;
+	}
+}
+
 int build(struct graph *g, char **names, size_t n, int maxjobs, int keepgoing)
 {
 	static const char *const dirs[] = {"build/out", "build/log", "build/work", "build/state/steps"};
 	size_t i, j, failed = 0, blocked = 0;
 	long long lastnotice = nownsec();
-	const char *why;
 	struct step *s;
 	int status;
 
@@ -402,21 +403,7 @@ int build(struct graph *g, char **names, size_t n, int maxjobs, int keepgoing)
 	for (i = 0; i < sizeof dirs / sizeof *dirs; i++)
 		if (mkdirp(dirs[i]) < 0)
 			sysfatal("unable to create %s", dirs[i]);
-	memoload("build/state/hashes");
-	for (i = 0; i < g->nsteps; i++) {
-		s = g->steps[i];
-		if (!s->want)
-			continue;
-		inputsstatic(g, s);
-		s->state = STODO;
-		if (cached(s, &why)) {  /* a damaged entry is reported when its step starts */
-			s->state = SDONE;
-			cachelink(s);
-			staterecord(s);
-		} else {
-			total++;
-		}
-	}
+	plan(g, buildseen);
 	for (i = 0; i < g->nsteps; i++)
 		for (j = 0, s = g->steps[i]; s->state == STODO && j < s->ntools; j++)
 			if (!onpath(s->tools[j].prog))
@@ -468,59 +455,55 @@ int build(struct graph *g, char **names, size_t n, int maxjobs, int keepgoing)
 	return 0;
 }
 
+/* plan()'s callback for explain: whether S is up to date, else why it
+ * reruns, from the inputs its last build recorded */
+static void explainseen(struct step *s, int incache, const char *bad)
+{
+	size_t j, k, nold;
+	struct input *old;
+
+	if (incache) {
+		printf("%s: up to date\n", s->name);
+		return;
+	}
+	struct buf why = {0}, after = {0};
+	if (bad)
+		bufprintf(&why, "; its cached output is damaged (%s)", bad);
+	old = stateread(s->name, &nold);
+	for (j = 0; j < s->ndeps; j++)
+		if (s->deps[j].step->state != SDONE)
+			bufprintf(&after, "; %s reruns first", s->deps[j].name);
+	for (j = 0; old && j < s->ninputs; j++) {
+		for (k = 0; k < nold && strcmp(old[k].label, s->inputs[j].label); k++)
+			;
+		if (k == nold)
+			bufprintf(&why, "; new input %s", s->inputs[j].label);
+		else if (strcmp(old[k].value, s->inputs[j].value))
+			bufprintf(&why, "; %s changed", s->inputs[j].label);
+	}
+	for (k = 0; old && k < nold; k++) {
+		for (j = 0; j < s->ninputs && strcmp(old[k].label, s->inputs[j].label); j++)
+			;
+		if (j == s->ninputs && (s->keyed || strncmp(old[k].label, "dep ", 4)))
+			bufprintf(&why, "; %s removed", old[k].label);
+	}
+	if (!old)
+		bufputs(&why, "; never built");
+	else if (!why.len && s->keyed)
+		bufputs(&why, "; its cached output is gone");
+	if (why.len)
+		printf("%s: reruns: %s%s\n", s->name, why.s + 2, after.len ? after.s : "");
+	else
+		printf("%s: may rerun: %s, unless that leaves its output unchanged\n", s->name, after.s + 2);
+	free(why.s);
+	free(after.s);
+	free(old);
+}
+
 void explain(struct graph *g, char **names, size_t n)
 {
-	size_t i, j, k, nold;
-	struct input *old;
-	const char *bad;
-	struct step *s;
-
 	wanted(g, names, n);
-	memoload("build/state/hashes");
-	for (i = 0; i < g->nsteps; i++) {
-		s = g->steps[i];
-		if (!s->want)
-			continue;
-		inputsstatic(g, s);
-		s->state = STODO;
-		if (cached(s, &bad)) {
-			s->state = SDONE;
-			printf("%s: up to date\n", s->name);
-			continue;
-		}
-		struct buf why = {0}, after = {0};
-		if (bad)
-			bufprintf(&why, "; its cached output is damaged (%s)", bad);
-		old = stateread(s->name, &nold);
-		for (j = 0; j < s->ndeps; j++)
-			if (s->deps[j].step->state != SDONE)
-				bufprintf(&after, "; %s reruns first", s->deps[j].name);
-		for (j = 0; old && j < s->ninputs; j++) {
-			for (k = 0; k < nold && strcmp(old[k].label, s->inputs[j].label); k++)
-				;
-			if (k == nold)
-				bufprintf(&why, "; new input %s", s->inputs[j].label);
-			else if (strcmp(old[k].value, s->inputs[j].value))
-				bufprintf(&why, "; %s changed", s->inputs[j].label);
-		}
-		for (k = 0; old && k < nold; k++) {
-			for (j = 0; j < s->ninputs && strcmp(old[k].label, s->inputs[j].label); j++)
-				;
-			if (j == s->ninputs && (s->keyed || strncmp(old[k].label, "dep ", 4)))
-				bufprintf(&why, "; %s removed", old[k].label);
-		}
-		if (!old)
-			bufputs(&why, "; never built");
-		else if (!why.len && s->keyed)
-			bufputs(&why, "; its cached output is gone");
-		if (why.len)
-			printf("%s: reruns: %s%s\n", s->name, why.s + 2, after.len ? after.s : "");
-		else
-			printf("%s: may rerun: %s, unless that leaves its output unchanged\n", s->name, after.s + 2);
-		free(why.s);
-		free(after.s);
-		free(old);
-	}
+	plan(g, explainseen);
 	memosave();
 }
 

@@ -233,32 +233,6 @@ void fetchlock(const struct graph *g)
 	printf("wrote %s\n", g->lockfile);
 }
 
-/* copies file SRC to DST through DST.tmp; -1 with errno on failure */
-static int copyfile(const char *src, const char *dst)
-{
-	char *tmp = xasprintf("%s.tmp", dst), chunk[65536];
-	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
-	ssize_t n = 0;
-
-	if (in >= 0 && (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0) {
-		while ((n = read(in, chunk, sizeof chunk)) > 0)
-			if (write(out, chunk, (size_t)n) != n) {
-				n = -1;
-				break;
-			}
-		if (n == 0 && fsync(out) == 0 && close(out) == 0 && rename(tmp, dst) == 0)
-			rc = 0, out = -1;
-	}
-	if (out >= 0)
-		close(out);
-	if (rc < 0)
-		unlink(tmp);
-	if (in >= 0)
-		close(in);
-	free(tmp);
-	return rc;
-}
-
 /* hard links (or copies) the files of pin L, fetched, into folder DIR */
 static void pinexport(const struct lockpin *l, const char *dir)
 {
@@ -269,7 +243,7 @@ static void pinexport(const struct lockpin *l, const char *dir)
 		char *dst = xasprintf("%s/%s", dir, l->files[i].name);
 		if (unlink(dst) < 0 && errno != ENOENT)
 			sysfatal("unable to replace %s", dst);
-		if (link(src, dst) < 0 && copyfile(src, dst) < 0)
+		if (link(src, dst) < 0 && copyfile(src, dst, 0644) < 0)
 			sysfatal("unable to copy %s to %s", src, dst);
 		free(src);
 		free(dst);
@@ -301,7 +275,7 @@ void fetchall(const struct graph *g, const char *dir)
 	printf("%zu pin(s) checked in %s\n", n, dldir());
 	if (into) {
 		lock = xasprintf("%s/%s", dir, base ? base + 1 : g->lockfile);
-		if (copyfile(g->lockfile, lock) < 0)
+		if (copyfile(g->lockfile, lock, 0644) < 0)
 			sysfatal("unable to copy %s to %s", g->lockfile, lock);
 		printf("copied them to %s, the lock file to %s\n", into, lock);
 		free(lock);

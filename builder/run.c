@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "util.h"
@@ -97,6 +98,8 @@ pid_t runstart(char *const *argv, char *const *env, const char *dir, int logfd)
 			dprintf(2, "xenlive-build: fatal: unable to enter %s: %s\n", dir, strerror(errno));
 			_exit(111);
 		}
+		/* a step's files get the same modes whatever the caller's umask */
+		umask(022);
 		environ = (char **)env;
 		childexec(argv);
 	}

@@ -338,6 +338,50 @@ fail:
 	return -1;
 }
 
+int copyfile(const char *src, const char *dst, unsigned mode)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", dst, (long)getpid());
+	static char chunk[1 << 16];
+	int in, out = -1, err;
+	ssize_t n, w, off;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode)) < 0)
+		goto fail;
+	while ((n = read(in, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		for (off = 0; off < n; off += w)
+			if ((w = write(out, chunk + off, (size_t)(n - off))) < 0) {
+				if (errno != EINTR)
+					goto fail;
+				w = 0;
+			}
+	}
+	/* the umask must not narrow MODE; synced before it takes DST's name */
+	if (fchmod(out, (mode_t)mode) < 0 || fsync(out) < 0)
+		goto fail;
+	err = close(out);
+	out = -1;
+	if (err < 0 || rename(tmp, dst) < 0)
+		goto fail;
+	close(in);
+	free(tmp);
+	return 0;
+fail:
+	err = errno;
+	if (out >= 0)
+		close(out);
+	if (in >= 0)
+		close(in);
+	unlink(tmp);
+	free(tmp);
+	errno = err;
+	return -1;
+}
+
 long long nownsec(void)
 {
 	struct timespec ts;

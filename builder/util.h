@@ -68,6 +68,9 @@ int mkdirp(const char *path);
 int rmrf(const char *path);
 /* the whole file at PATH, NUL-terminated; NULL with errno on failure */
 char *readfile(const char *path, size_t *len);
+/* copies file SRC to DST (mode MODE) through DST.tmp.PID, synced, and
+ * rename: DST is whole or untouched; 0, or -1 with errno */
+int copyfile(const char *src, const char *dst, unsigned mode);
 /* replaces PATH with DATA through PATH.tmp.PID and rename; 0, or -1 with errno */
 int writefile(const char *path, const void *data, size_t len);
 /* wall clock in nanoseconds */

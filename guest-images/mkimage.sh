@@ -16,7 +16,11 @@ for f; do
 	mkdir -p "root/${path%/*}"
 	cp "$src" "root/$path"
 done
-cp -R "$RECIPE_DIR/$name/overlay/." root/
+# the overlay with the modes git records (0644; 0755 for folders and
+# programs), not those of the checkout (a umask of 077 gives 0600)
+cp -R "$RECIPE_DIR/$name/overlay" overlay
+chmod -R u=rwX,go=rX overlay
+cp -R overlay/. root/
 find root -name .keep -delete
 mksquashfs root "$OUT/$name.sfs" -noappend -comp xz -b 256K -all-root \
 	-mkfs-time 0 -all-time 0 -no-progress -quiet -processors "${JOBS:-2}"

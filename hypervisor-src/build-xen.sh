@@ -5,10 +5,10 @@
 set -eu
 
 prog=build-xen
-# shellcheck source=../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
-# shellcheck source=../scripts/kconfig.sh
-. "$SRC_ROOT/scripts/kconfig.sh"
+# shellcheck source=../scripts/step/steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
+# shellcheck source=../scripts/step/kconfig.sh
+. "${SRC_ROOT:?}/scripts/step/kconfig.sh"
 : "${PIN_xen_src:?}"
 
 fragment=$RECIPE_DIR/xenlive.kconfig

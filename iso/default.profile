@@ -8,6 +8,8 @@ recipe   hypervisor-src/toolstack/toolstack.recipe
 recipe   hypervisor-src/devmodel/devmodel.recipe
 recipe   iso/dom0/dom0.recipe
 recipe   iso/dom0/root.recipe
+recipe   iso/dom0/console/console.recipe
+recipe   iso/dom0/metrics/metrics.recipe
 recipe   iso/dom0/iptables.recipe
 recipe   iso/disk/disk.recipe
 recipe   iso/lab/lab.recipe

@@ -9,10 +9,10 @@
 set -eu
 
 prog=build-kernel
-# shellcheck source=../../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
-# shellcheck source=../../scripts/kconfig.sh
-. "$SRC_ROOT/scripts/kconfig.sh"
+# shellcheck source=../../scripts/step/steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
+# shellcheck source=../../scripts/step/kconfig.sh
+. "${SRC_ROOT:?}/scripts/step/kconfig.sh"
 : "${PIN_linux_src:?}"
 
 fragment=$RECIPE_DIR/kernel/domu.config

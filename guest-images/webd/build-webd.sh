@@ -4,7 +4,7 @@
 # Output: $OUT/root/usr/sbin/webd.
 set -eu
 prog=build-webd
-. "$RECIPE_DIR/../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 
 say "compile webd.c"
 quiet cc.log "$CC" -static -O2 -Wall -Wextra -Wshadow -Wmissing-prototypes \

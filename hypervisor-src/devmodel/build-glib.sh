@@ -5,7 +5,7 @@
 # Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-glib
-. "$RECIPE_DIR/../toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_glib_src:?}"
 
 unpack "$PIN_glib_src"

@@ -4,7 +4,7 @@
 # Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-libffi
-. "$RECIPE_DIR/../toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_libffi_src:?}"
 
 unpack "$PIN_libffi_src"

@@ -4,7 +4,7 @@
 # Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-pcre2
-. "$RECIPE_DIR/../toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_pcre2_src:?}"
 
 unpack "$PIN_pcre2_src"

@@ -3,7 +3,7 @@
 # that VNC shows) with it. Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-pixman
-. "$RECIPE_DIR/../toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_pixman_src:?}"
 
 unpack "$PIN_pixman_src"

@@ -13,7 +13,7 @@
 # package) and manifest (every entry of root/ with its size).
 set -eu
 prog=build-qemu
-. "$RECIPE_DIR/../toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_qemu_src:?}" "${PIN_seabios_bin:?}" "${DEP_xen_tools:?}"
 # where libxl (the xen-tools step, build-xen-tools.sh's --with-system-qemu
 # and --with-system-seabios) runs QEMU from and loads SeaBIOS from
@@ -65,7 +65,7 @@ root=$OUT/root
 rm -rf "$root"
 # the Xen libraries are in the Xen tools' root, which the dom0 root has too
 provided=$DEP_xen_tools/root
-. "$RECIPE_DIR/../toolstack/rootlib.sh"
+. "${SRC_ROOT:?}/scripts/step/rootlib.sh"
 mkdir -p "$root${qemu_path%/*}" "$root/usr/share/qemu/keymaps" \
 	"$root${bios_path%/*}"
 cp "inst$qemu_path" "$root$qemu_path"

@@ -4,7 +4,7 @@
 # Xen's privcmd code and util-linux include them. Output: $OUT/usr/include.
 set -eu
 prog=build-kernel-headers
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_linux_libc_dev:?}"
 
 set -- "$PIN_linux_libc_dev"/linux-libc-dev_*.deb

@@ -5,7 +5,7 @@
 # Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-liblzma
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_xz_src:?}"
 
 unpack "$PIN_xz_src"

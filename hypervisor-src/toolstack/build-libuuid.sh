@@ -3,7 +3,7 @@
 # no util-linux program. Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-libuuid
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_util_linux_src:?}"
 
 unpack "$PIN_util_linux_src"

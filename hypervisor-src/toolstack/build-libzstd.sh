@@ -4,7 +4,7 @@
 # formats, no zstd program. Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-libzstd
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_zstd_src:?}"
 
 unpack "$PIN_zstd_src"

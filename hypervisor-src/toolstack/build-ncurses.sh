@@ -5,7 +5,7 @@
 # Output: a sysroot fragment in $OUT/usr, terminfo in $OUT/usr/share/terminfo.
 set -eu
 prog=build-ncurses
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_ncurses_src:?}"
 terms=linux,vt100,vt102,vt220,xterm,xterm-256color,xterm-color,screen,screen-256color,tmux,tmux-256color,dumb
 

@@ -8,7 +8,7 @@
 # usr/ (a sysroot fragment: the Xen libraries' headers and links).
 set -eu
 prog=build-xen-tools
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_xen_src:?}" "${PIN_musl_bin:?}"
 
 # xen_*.orig.tar.* has no .asc beside it, but unpack skips one anyway
@@ -69,7 +69,7 @@ cd "$work"
 root=$OUT/root
 rm -rf "$root"
 mkdir -p "$root"
-. "$RECIPE_DIR/rootlib.sh"
+. "${SRC_ROOT:?}/scripts/step/rootlib.sh"
 
 # programs: what Xen installs in these folders (libexec is /usr/lib/xen/bin),
 # and hvmloader, the HVM guests' firmware loader (/usr/lib/xen/boot)

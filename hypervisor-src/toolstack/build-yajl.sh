@@ -4,7 +4,7 @@
 # Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-yajl
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_yajl_src:?}"
 
 unpack "$PIN_yajl_src"

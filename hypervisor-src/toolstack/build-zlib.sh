@@ -3,7 +3,7 @@
 # use it too), built with musl. Output: a sysroot fragment in $OUT/usr.
 set -eu
 prog=build-zlib
-. "$RECIPE_DIR/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_zlib_src:?}"
 
 unpack "$PIN_zlib_src"

@@ -56,7 +56,8 @@ grep -q 'fetch=' tree/pxelinux.cfg/default && grep -q 'fetch=' tree/grub/grub.cf
 	gzio serial terminal efi_gop efi_uga all_video video_bochs \
 	video_cirrus sleep ls cat reboot halt
 
-cp "$RECIPE_DIR/dnsmasq.conf" tree/dnsmasq.conf
+# a new file, not cp: its mode must not be the checkout's (umask)
+cat "$RECIPE_DIR/dnsmasq.conf" >tree/dnsmasq.conf
 find tree -exec touch -h -d @1700000000 {} +
 mv tree "$OUT/netboot"
 echo "netboot: $(du -sk "$OUT/netboot" | cut -f1) KiB, $(find "$OUT/netboot" -type f | wc -l) files"

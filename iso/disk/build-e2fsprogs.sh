@@ -7,7 +7,7 @@
 # static BusyBox and no musl loader.
 set -eu
 prog=build-e2fsprogs
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_e2fsprogs_src:?}"
 
 unpack "$PIN_e2fsprogs_src"

@@ -4,7 +4,7 @@
 # Output: $OUT/root/usr/sbin/sfdisk, partx.
 set -eu
 prog=build-sfdisk
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_util_linux_src:?}"
 
 unpack "$PIN_util_linux_src"

@@ -6,8 +6,8 @@
 set -eu
 
 prog=build-busybox
-# shellcheck source=../../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
+# shellcheck source=../../scripts/step/steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
 : "${PIN_busybox_src:?}"
 
 config=$RECIPE_DIR/busybox.config

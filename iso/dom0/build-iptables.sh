@@ -9,8 +9,8 @@
 set -eu
 
 prog=build-iptables
-# shellcheck source=../../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
+# shellcheck source=../../scripts/step/steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
 : "${PIN_iptables_src:?}"
 unset PKG_CONFIG_LIBDIR
 

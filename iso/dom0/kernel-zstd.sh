@@ -15,8 +15,8 @@
 set -eu
 
 prog=kernel-zstd
-# shellcheck source=../../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
+# shellcheck source=../../scripts/step/steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
 : "${PIN_linux_src:?}" "${DEP_kernel:?}"
 
 orig=$DEP_kernel/vmlinuz

@@ -12,7 +12,7 @@
 # the empty folders etc/drbd.d (resource files) and var/lib/drbd.
 set -eu
 prog=build-drbd-utils
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_drbd_utils_src:?}"
 
 unpack "$PIN_drbd_utils_src"
@@ -41,7 +41,8 @@ r=$OUT/root
 mkdir -p "$r/usr/sbin" "$r/lib/drbd" "$r/etc/drbd.d" "$r/var/lib/drbd"
 cp user/v9/drbdadm user/v9/drbdsetup user/v9/drbdmeta "$r/usr/sbin/"
 cp user/v84/drbdadm-84 user/v84/drbdsetup-84 "$r/lib/drbd/"
-cp "$RECIPE_DIR/drbd.conf" "$r/etc/drbd.conf"
+# a new file, not cp: its mode must not be the checkout's (umask)
+cat "$RECIPE_DIR/drbd.conf" >"$r/etc/drbd.conf"
 for f in usr/sbin/drbdadm usr/sbin/drbdsetup usr/sbin/drbdmeta \
 	lib/drbd/drbdadm-84 lib/drbd/drbdsetup-84; do
 	strip "$r/$f"

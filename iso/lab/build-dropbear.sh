@@ -8,7 +8,7 @@
 # usr/sbin/dropbear, usr/bin/dbclient, usr/bin/dropbearkey.
 set -eu
 prog=build-dropbear
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_dropbear_src:?}"
 
 unpack "$PIN_dropbear_src"

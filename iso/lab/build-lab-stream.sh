@@ -5,7 +5,7 @@
 # Output: $OUT/root/usr/lib/xenlive/lab-stream.
 set -eu
 prog=build-lab-stream
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_lz4_src:?}"
 
 unpack "$PIN_lz4_src"

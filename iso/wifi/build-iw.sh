@@ -8,7 +8,7 @@
 # regulatory.db.p7s.
 set -eu
 prog=build-iw
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_iw_src:?}" "${PIN_wireless_regdb:?}"
 
 unpack "$PIN_iw_src"

@@ -11,7 +11,7 @@
 # Output: $OUT/usr/include/openssl/, $OUT/usr/lib/libcrypto.a.
 set -eu
 prog=build-libcrypto
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_openssl_src:?}"
 
 unpack "$PIN_openssl_src"

@@ -8,7 +8,7 @@
 # libnl-genl-3.a and their pkg-config files.
 set -eu
 prog=build-libnl
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_libnl3_src:?}"
 
 unpack "$PIN_libnl3_src"

@@ -7,7 +7,7 @@
 # Output: $OUT/root/usr/sbin/wpa_supplicant, $OUT/root/usr/sbin/wpa_cli.
 set -eu
 prog=build-wpa
-. "$RECIPE_DIR/../../hypervisor-src/toolstack/sysroot.sh"
+. "${SRC_ROOT:?}/scripts/step/sysroot.sh"
 : "${PIN_wpa_src:?}"
 
 unpack "$PIN_wpa_src"

@@ -11,7 +11,7 @@
 # Output: $OUT/wifi/wifi.sfs and $OUT/wifi/wifi.list (its files, sizes).
 set -eu
 prog=mkfirmware
-. "${SRC_ROOT:?}/scripts/steplib.sh"
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
 : "${DEP_kernel:?}"
 PATH=$PATH:/usr/sbin:/sbin
 

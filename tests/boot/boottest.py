@@ -8,22 +8,27 @@ typed at the dom0 root shell reports `control_d` in /proc/xen/capabilities;
 `xl list` must show Domain-0; the case that boots the menu's "without Xen" entry passes when dom0 says it
 runs without a hypervisor and its shell answers. Cases other than the
 default entry pick their entry in the boot menu over the serial console,
-as a person would. A boot that stalls fails at its deadline."""
+as a person would. A boot that stalls fails at its deadline.
+
+This file holds the boot suite's cases; what every boot suite shares (the
+console, the shell on it, the case runner, the timeline) is harness.py."""
 
 import argparse
-import bisect
+import hashlib
 import http.server
 import os
 import re
-import select
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-OVMF = "/usr/share/ovmf/OVMF.fd"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Console, GUESTS, MENU_START, OVMF, Shell, \
+    console_leave, console_login, guest_addresses, marked, monitor, \
+    pick_entry, reach_guests, run_cases, timeline  # noqa: E402
+import ocr  # noqa: E402
+
 
 BIOS = []
 UEFI = ["-machine", "q35", "-bios", OVMF]
@@ -61,256 +66,40 @@ NICS = {
     # a cable in, but nothing answers DHCP: the NIC alone on a QEMU hub
     "nodhcp": ["-netdev", "hubport,id=n0,hubid=0", "-device", "e1000,netdev=n0"],
 }
+# other drives: `hvm` has a USB stick (QEMU's virtual FAT of a folder the
+# case fills, read-only) with an ISO image on it, for the dashboard's list
+# of images on attached media; the firmware boots the CD first all the same
+DRIVES = {"hvm": ["-usb", "-drive", "if=none,id=stick,format=raw,readonly=on,file=fat:ro:{stick}",
+                  "-device", "usb-storage,drive=stick", "-boot", "order=d"]}
 # MiB of RAM (default --mem); `lan` is the smallest machine dom0 must
 # work on, 1 GiB
 MEMORY = {"lan": 1024}
 # cases that go on after dom0 ready: guests, consoles, network
 LONG = ("guests", "lan", "uplink", "nodhcp", "hvm")
-# the demo guests the default profile starts (GUESTS_AUTOSTART)
-GUESTS = ["tiny", "files"]
-# what each boot menu shows first: GRUB's header, the title of
-# isolinux's and pxelinux's menu
-MENU_START = r"GNU GRUB  version|\s{3}XenLive\s{3}"
-# Ctrl-N, "next entry" in GRUB's menu and in syslinux's: one byte. An arrow
-# key is three (ESC [ B), and on UEFI two readers share the serial port
-# (GRUB's own serial terminal and the firmware's console, GRUB's "console"
-# input): a sequence split between them is no arrow, and the Enter after it
-# boots the default entry (the likely way stop 23's CI came to boot Xen
-# for nox-uefi).
-DOWN = "\x0e"
-
-ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
 
-def pick_entry(con, entry, deadline, since=0):
-    """Picks the boot menu's entry number entry (0 the first). The keys go
-    out as soon as the menu starts drawing: its countdown is one second,
-    and on a loaded host the second can run out between the countdown's
-    line and keys typed after it (the default entry booted). Keys typed
-    while the menu draws wait in the serial port for its first look at the
-    keyboard, which stops the countdown."""
-    m = con.wait_for(MENU_START, deadline, since)
-    con.proc.stdin.write((DOWN * entry + "\r").encode())
-    con.proc.stdin.flush()
-    return m
-
-
-class Console:
-    """A QEMU whose first serial port is our stdin/stdout pipe."""
-
-    def __init__(self, argv, logpath):
-        self.log = open(logpath, "wb")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.raw = b""
-        # (bytes of raw so far, seconds since power-on) after each read
-        self.stamps = []
-        self.start = time.monotonic()
-
-    def text(self):
-        return ANSI.sub(b"", self.raw).decode("utf-8", "replace")
-
-    def pump(self, seconds):
-        end = time.monotonic() + seconds
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            r, _, _ = select.select([self.proc.stdout], [], [], left)
-            if not r:
-                return
-            chunk = os.read(self.proc.stdout.fileno(), 65536)
-            if not chunk:
-                raise EOFError("QEMU exited (status %s)" % self.proc.wait())
-            self.raw += chunk
-            self.stamps.append((len(self.raw), time.monotonic() - self.start))
-            self.log.write(chunk)
-            self.log.flush()
-
-    def wait_for(self, pattern, deadline, since=0):
-        rx = re.compile(pattern)
-        while True:
-            m = rx.search(self.text(), since)
-            if m:
-                return m
-            if time.monotonic() >= deadline:
-                raise TimeoutError("no %r on the console" % pattern)
-            self.pump(min(1.0, deadline - time.monotonic()))
-
-    def send(self, line):
-        """Types line and Enter, a few characters at a time: under load a
-        long line written at once loses characters on the serial line."""
-        data = line.encode() + b"\n"
-        for i in range(0, len(data), 8):
-            self.proc.stdin.write(data[i:i + 8])
-            self.proc.stdin.flush()
-            time.sleep(0.05)
-
-    def when(self, pattern, since=0):
-        """Seconds after power-on at which the first match of the bytes
-        pattern (at or after byte since of the raw console) had arrived,
-        and where it ends; (None, since) if it never came."""
-        m = re.compile(pattern).search(self.raw, since)
-        if not m:
-            return None, since
-        i = bisect.bisect_left(self.stamps, (m.end(), -1.0))
-        return self.stamps[i][1], m.end()
-
-    def elapsed(self):
-        return time.monotonic() - self.start
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        self.log.close()
-
-
-def qemu_argv(case, iso, mem, monitor):
+def qemu_argv(case, iso, mem, monitor, stick=None):
     firmware, media, _ = CASES[case]
     argv = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", CPU.get(case, "qemu64"),
             "-m", str(MEMORY.get(case, mem)), "-smp", "2", "-display", "none",
             "-monitor", "unix:%s,server=on,wait=off" % monitor,
             "-serial", "stdio", "-no-reboot"]
     argv += NICS.get(case, ["-nic", "none"])
+    argv += [a.format(stick=stick) for a in DRIVES.get(case, [])]
     return argv + firmware + [a.format(iso=iso) for a in media]
 
 
-def monitor(path, command, deadline):
-    """One command to the QEMU monitor (HMP) on its unix socket."""
-    while True:
-        try:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.connect(path)
-            break
-        except OSError:
-            s.close()
-            if time.monotonic() >= deadline:
-                raise TimeoutError("no QEMU monitor at %s" % path)
-            time.sleep(0.2)
-    with s:
-        s.sendall(command.encode() + b"\n")
-        time.sleep(0.5)
+# the ISO image on the hvm case's USB stick: the first MiB of the ISO
+STICK_ISO = "x.iso"
 
 
-def marked(con, cmd, n, deadline, since):
-    """Types `cmd; echo end-$((N+1))` and waits for `end-N+1` after since;
-    the match.  Under load the serial line can lose characters of the
-    marker: after 90 s without it, the marker alone is asked again."""
-    con.send("%s; echo end-$((%d+1))" % (cmd, n))
-    while True:
-        try:
-            return con.wait_for(r"\nend-%d" % (n + 1),
-                                min(deadline, time.monotonic() + 90), since)
-        except TimeoutError:
-            if time.monotonic() >= deadline:
-                raise
-            con.send("echo end-$((%d+1))" % n)
-
-
-class Shell:
-    """Commands typed at a shell on the console, each answered by its own
-    output up to a marker (the echoed command line holds `$((N+1))`,
-    never the marker it prints)."""
-
-    def __init__(self, con, since):
-        self.con, self.since, self.n = con, since, 1000
-
-    def run(self, cmd, deadline):
-        self.n += 1
-        m = marked(self.con, cmd, self.n, deadline, self.since)
-        out = self.con.text()[self.since:m.start() + 1]
-        self.since = m.end()
-        return out
-
-    def until(self, cmd, pattern, deadline, what):
-        """Runs cmd every 5 s until its output matches pattern."""
-        while True:
-            m = re.search(pattern, self.run(cmd, deadline))
-            if m:
-                return m
-            if time.monotonic() >= deadline:
-                raise TimeoutError(what)
-            self.con.pump(5)
-
-
-def guest_addresses(sh, deadline, guests=GUESTS):
-    """Each guest's address, as its udhcpc reported it on the guest's
-    console (xenconsoled's log in dom0), once it says its server is up."""
-    addr = {}
-    for g in guests:
-        log = "/var/log/xen/console/guest-%s.log" % g
-        m = sh.until("sed -n 's/^guest: eth0 \\([0-9.]*\\) by DHCP.*/addr-\\1-/p' %s"
-                     % log, r"addr-(\d+\.\d+\.\d+\.\d+)-", deadline,
-                     "%s reported no DHCP address on its console" % g)
-        addr[g] = m.group(1)
-        # the address comes before the disk and the web server
-        sh.until("grep -c '^guest: %s up, role' %s | sed 's/^/up-/'" % (g, log),
-                 r"up-[1-9]", deadline, "%s never said its web server is up" % g)
-    return addr
-
-
-def console_login(con, guest, deadline):
-    """`xl console GUEST` typed at dom0's shell, then root at the guest's
-    login prompt: a Shell in the guest. A guest still logged in from an
-    earlier visit (a migrated one, say) answers with its shell prompt."""
-    mark = len(con.text())
-    con.send("xl console %s" % guest)
-    # getty (or the shell) answers a new line with a fresh prompt
-    while True:
-        con.pump(2)
-        con.send("")
-        try:
-            m = con.wait_for(r"%s login:|%s:~# " % (guest, guest),
-                             min(deadline, time.monotonic() + 10), mark)
-            break
-        except TimeoutError:
-            if time.monotonic() >= deadline:
-                raise TimeoutError("xl console %s shows no login prompt" % guest)
-    if "login:" in m.group(0):
-        mark = len(con.text())
-        con.send("root")
-        # what is typed before the shell runs is lost
-        con.wait_for(r"%s:~# " % guest, deadline, mark)
-    sh = Shell(con, len(con.text()))
-    out = sh.run("echo host-$(hostname)", deadline)
-    if "host-%s\n" % guest not in out:
-        raise TimeoutError("logging in on %s's console failed" % guest)
-    return sh
-
-
-def console_leave(con, deadline):
-    """Ctrl-] out of `xl console`; a Shell in dom0 again, or None.
-    xenconsole drops what it read along with the Ctrl-], and what is typed
-    just after it may be lost too: ask until dom0's shell answers."""
-    mark = len(con.text())
-    con.proc.stdin.write(b"\x1d")
-    con.proc.stdin.flush()
-    for n in range(6):
-        con.pump(5)
-        con.send("echo back-$(cat /proc/xen/capabilities)-$((%d+1))" % n)
-        try:
-            back = con.wait_for(r"back-control_d-%d\n" % (n + 1),
-                                min(deadline, time.monotonic() + 5), mark)
-            return Shell(con, back.end())
-        except TimeoutError:
-            pass
-    return None
-
-
-def reach_guests(sh, addr, deadline):
-    """dom0 pings each guest and fetches its page; the first failure."""
-    for g in GUESTS:
-        out = sh.run("ping -c 1 -W 5 %s >/dev/null && echo ping-ok-%s"
-                     % (addr[g], g), deadline)
-        if "ping-ok-%s\n" % g not in out:
-            return "dom0 cannot ping %s at %s" % (g, addr[g])
-        out = sh.run("wget -q -T 10 -O - http://%s/ | grep -c '%s' "
-                     "| sed 's/^/page-names-/'" % (addr[g], g), deadline)
-        if not re.search(r"page-names-[1-9]", out):
-            return "the page of %s (http://%s/) does not name it" % (g, addr[g])
-    return None
+def make_stick(iso, logdir):
+    """The folder QEMU shows the hvm case as a FAT USB stick"""
+    stick = os.path.join(logdir, "hvm-stick")
+    os.makedirs(stick, exist_ok=True)
+    with open(iso, "rb") as f, open(os.path.join(stick, STICK_ISO), "wb") as o:
+        o.write(f.read(1048576))
+    return stick
 
 
 def guests_on(sh, prefix, place, deadline):
@@ -362,9 +151,16 @@ def check_lan(con, deadline, since, ready):
     mem = sh.run("free -m | awk '/^Mem:/ {print \"used-\" $3 \"-of-\" $2}'",
                  deadline)
     used = re.search(r"used-(\d+)-of-(\d+)", mem)
+    # a default boot opens no TCP port (the lab's SSH and metrics start
+    # with xenlive-lab start only)
+    out = sh.run("netstat -ltn | awk '$6 == \"LISTEN\" {print \"tcp\" \"-listen-\" $4}'",
+                 deadline)
+    listen = re.findall(r"^tcp-listen-(\S+)$", out, re.M)
+    if listen:
+        return False, "a default boot listens on TCP: %s" % " ".join(listen), con
     return True, "dom0 ready after %.1fs, %s on %s; %s; %s on the LAN (%s), " \
-        "answering ping and http; guests reachable after %.1fs; " \
-        "dom0 memory in use %s of %s MiB" % (
+        "answering ping and http; guests reachable after %.1fs; no TCP port " \
+        "open; dom0 memory in use %s of %s MiB" % (
             ready, net.group(2), net.group(1), summary.group(0),
             " ".join(GUESTS), " ".join("%s %s" % (g, addr[g]) for g in GUESTS),
             reachable, used.group(1) if used else "?", used.group(2) if used else "?"), con
@@ -596,11 +392,333 @@ def check_uplink(con, deadline, since, ready, mon):
                              up.group(2), GUESTS[0]), con
 
 
-def check_guests(con, deadline, since, ready):
+# a guest's row in the dashboard's table (xenlive-console): selection mark,
+# name, state, type, vCPUs, MiB, CPU %, address, uptime
+DASH_ROW = re.compile(r"^([> ]) (\S+) +(off|saved|running|paused|shutdown|"
+                      r"crashed|dying) +(PVH|PV|HVM|-) +(\d+) +(\d+) +(\S+) +"
+                      r"(\S+) +(\S+) *[v^]? *$")
+# seconds the guests case has beyond the others' for check_dashboard
+DASH_TIME = 400
+
+
+class Dash:
+    """xenlive-console on the serial console, read through a terminal
+    emulator (pyte) fed with the console's bytes from its start on."""
+
+    def __init__(self, con, cols=80, rows=24):
+        try:
+            import pyte
+        except ImportError:
+            # Debian's python3-pyte (scripts/host-deps) is in the system
+            # Python's dist-packages, where a python3 of its own (pyenv)
+            # does not look
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import pyte
+
+        class Screen(pyte.Screen):
+            """pyte's screen, which also knows REP (CSI n b: the character
+            before, n times), used by xterm's terminfo"""
+            last = " "
+
+            def draw(self, data):
+                super().draw(data)
+                if data:
+                    self.last = data[-1]
+
+            def repeat(self, n=1, *args, **kwargs):
+                self.draw(self.last * max(n, 1))
+
+        class Stream(pyte.ByteStream):
+            csi = dict(pyte.ByteStream.csi, b="repeat")
+        self.con = con
+        self.screen = Screen(cols, rows)
+        self.stream = Stream(self.screen)
+        self.pos = len(con.raw)
+
+    def feed(self, seconds):
+        self.con.pump(seconds)
+        self.stream.feed(self.con.raw[self.pos:])
+        self.pos = len(self.con.raw)
+
+    def key(self, keys):
+        self.con.proc.stdin.write(keys)
+        self.con.proc.stdin.flush()
+
+    def text(self):
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def rows(self):
+        """{name: (state, type, vcpus, MiB, address)}, selected name"""
+        rows, sel = {}, None
+        for line in self.screen.display:
+            m = DASH_ROW.match(line)
+            if m:
+                rows[m.group(2)] = (m.group(3), m.group(4), m.group(5),
+                                    m.group(6), m.group(8))
+                if m.group(1) == ">":
+                    sel = m.group(2)
+        return rows, sel
+
+    def wait(self, test, deadline, what):
+        """Feeds the screen until test(self) is true (redrawn in full by
+        Ctrl-L every 10 s: lines of Xen's own on the serial port would
+        otherwise stay in the picture); its value"""
+        n = 0
+        while True:
+            self.feed(1)
+            got = test(self)
+            if got:
+                return got
+            if time.monotonic() >= deadline:
+                raise TimeoutError("%s; the dashboard shows:\n%s" % (
+                    what, self.text()))
+            n += 1
+            if n % 10 == 0:
+                self.key(b"\x0c")
+
+    def select(self, name, deadline):
+        """Moves the selection (j, k) to guest name"""
+        for _ in range(20):
+            rows, sel = self.rows()
+            if sel == name:
+                return
+            names = list(rows)
+            if name in names and sel in names:
+                self.key(b"j" if names.index(name) > names.index(sel) else b"k")
+            self.feed(1)
+        raise TimeoutError("cannot select %s; the dashboard shows:\n%s" % (
+            name, self.text()))
+
+    def shell(self, cmd, deadline):
+        """`!` (a shell from the dashboard), cmd, exit; cmd's output"""
+        mark = len(self.con.text())
+        self.key(b"!")
+        self.con.wait_for(r"Root shell: exit", deadline, mark)
+        self.con.pump(2)
+        sh = Shell(self.con, len(self.con.text()))
+        out = sh.run(cmd, deadline)
+        self.con.send("exit")
+        return out
+
+
+def xl_state(flags):
+    """the dashboard's word for a state of `xl list` (r-----, -b----, ...)"""
+    for c, word in (("d", "dying"), ("c", "crashed"), ("s", "shutdown"),
+                    ("p", "paused")):
+        if c in flags:
+            return word
+    return "running"
+
+
+def key_latency(d, deadline, presses=10):
+    """make bench (a target, not a test): seconds from a key (j or k) sent
+    down the serial line to the selection's move on the terminal's
+    screen, over presses presses"""
+    took = []
+    d.select(list(d.rows()[0])[0], deadline)
+    for i in range(presses):
+        _, before = d.rows()
+        d.key(b"j" if i % 2 == 0 else b"k")
+        t0 = time.monotonic()
+        while d.rows()[1] == before and time.monotonic() < t0 + 10:
+            d.feed(0.005)
+        took.append(time.monotonic() - t0)
+        d.feed(0.3)
+    took.sort()
+    return "a keypress on screen in %.2f s (median of %d), %.2f s at most" % (
+        took[len(took) // 2], presses, took[-1])
+
+
+def check_dashboard(con, sh, addr, deadline, mon, logdir):
+    """xenlive-console over the serial console (TERM=vt100, 80x24), read
+    through pyte: its guest rows match `xl list` (names, MiB, state) and
+    the guests' leases; `files` shut down from it (y asked first) leaves
+    `xl list` (seen from its `!` shell) and shows as off, then starts
+    again from it; Enter on `tiny` is tiny's console, Ctrl-] comes back;
+    a resize (stty and SIGWINCH from its shell) to 100x30 uses the room,
+    to 60x20 says the terminal is too small, and back; q gives back a
+    sane terminal; --ascii (TERM=xterm) draws in plain ASCII. Then the
+    screen itself: tty1, read from /dev/vcs1, shows the dashboard with
+    both demo guests and their addresses, QEMU's screendump of the VGA
+    screen is saved (a PPM of more than one colour). Under make bench
+    (XENLIVE_BENCH) it also measures the idle tty1 dashboard's CPU time.
+    (None, what was seen) or (why, None)."""
+    out = sh.run("xl list | awk 'NR > 2 {print \"xl-\" $1 \"-\" $3 \"-\" "
+                 "$5 \"-\"}'", deadline)
+    xl = {n: (m, xl_state(st)) for n, m, st in
+          re.findall(r"xl-(\S+)-(\d+)-(\S+)-\n", out)}
+    if not all(g in xl for g in GUESTS):
+        return "xl list lacks a demo guest: %s" % xl, None
+    d = Dash(con)
+    con.send("stty rows 24 cols 80; TERM=vt100 xenlive-console")
+
+    def table(dash):
+        rows, _ = dash.rows()
+        want = {n: ("running", m, addr.get(n, "-")) for n, (m, _) in xl.items()}
+        got = {n: (r[0], r[3], r[4]) for n, r in rows.items() if r[0] != "off"}
+        return rows if got == want else None
+    rows = d.wait(table, deadline, "the table does not match xl list %s and "
+                  "the leases %s" % (xl, addr))
+    if any(xl[n][1] != rows[n][0] for n in xl):
+        return "states differ: xl list %s, dashboard %s" % (xl, rows), None
+    seen = "the table matched xl list and the leases (%s)" % ", ".join(
+        "%s %s %s MiB %s" % (n, rows[n][0], rows[n][3], rows[n][4])
+        for n in sorted(xl))
+    keys = ""
+    if os.environ.get("XENLIVE_BENCH"):
+        keys = "; " + key_latency(d, deadline)
+
+    # files: shut down (asked first), out of xl list, off; then started
+    d.select("files", deadline)
+    d.key(b"d")
+    d.wait(lambda x: "Shut down files? y/n" in x.text(), deadline,
+           "d asked no question")
+    d.key(b"y")
+    d.wait(lambda x: x.rows()[0].get("files", ("",))[0] == "off",
+           time.monotonic() + 120, "files did not show as off after d, y")
+    log = "/var/log/xen/console/guest-files.log"
+    out = d.shell("echo files-in-xl-$(xl list | grep -c '^files '); "
+                  "mv %s %s.dash" % (log, log), deadline)
+    if "files-in-xl-0\n" not in out:
+        return "files shut down from the dashboard is still in xl list", None
+    d.wait(lambda x: x.rows()[1] == "files", deadline,
+           "the dashboard did not come back from its shell")
+    d.key(b"s")
+    d.wait(lambda x: x.rows()[0].get("files", ("",))[0] == "running",
+           time.monotonic() + 180, "s did not start files again")
+    seen += "; files shut down from it (asked y/n), left xl list, showed " \
+        "as off and ran again on s"
+
+    # tiny's console and back
+    d.select("tiny", deadline)
+    mark = len(con.text())
+    d.key(b"\r")
+    con.wait_for(r"Console of tiny: Ctrl-\] comes back", deadline, mark)
+    for _ in range(10):
+        con.pump(2)
+        con.send("")
+        try:
+            con.wait_for(r"tiny login:|tiny:~# ",
+                         min(deadline, time.monotonic() + 8), mark)
+            break
+        except TimeoutError:
+            pass
+    else:
+        return "Enter on tiny showed no login prompt of tiny", None
+    d.key(b"\x1d")
+    d.wait(lambda x: "back from the console of tiny" in x.text() and
+           "files" in x.rows()[0], deadline,
+           "Ctrl-] did not come back to the dashboard")
+    seen += "; Enter: tiny's login prompt, Ctrl-] back"
+
+    # resize: bigger, too small, back
+    for r, c, test, what in (
+            (30, 100, lambda x: x.screen.display[29].startswith("m migrate")
+             and len(x.screen.display[0].rstrip()) > 90, "uses 100x30"),
+            (20, 60, lambda x: "the dashboard needs 80 x 24" in x.text(),
+             "says 60x20 is too small"),
+            (24, 80, lambda x: x.screen.display[23].startswith("m migrate")
+             and "tiny" in x.rows()[0], "is back at 80x24")):
+        d.shell("stty rows %d cols %d; kill -WINCH $PPID" % (r, c), deadline)
+        d.screen.resize(r, c)
+        d.wait(test, deadline, "after stty rows %d cols %d, the dashboard "
+               "no longer %s" % (r, c, what))
+    seen += "; resized to 100x30, 60x20 (too small, said so), 80x24"
+
+    # q: the shell again, its terminal sane
+    d.key(b"q")
+    sh = Shell(con, len(con.text()))
+    out = sh.run("stty -a | tr ' ;' '\\n\\n' | grep -c -x -e icanon -e echo "
+                 "-e opost -e isig | sed 's/^/sane-/'", deadline)
+    if "sane-4\n" not in out:
+        return "the terminal after q is not sane: %s" % out.strip(), None
+    sh.until("grep -c '^guest: files up, role' %s | sed 's/^/up-/'" % log,
+             r"up-[1-9]", deadline, "files, started from the dashboard, "
+             "never said its web server is up")
+
+    # ASCII, on an xterm
+    a = Dash(con)
+    con.send("TERM=xterm xenlive-console --ascii")
+    rows = a.wait(lambda x: len(x.rows()[0]) >= 2 and
+                  all(r[4] != "-" for r in x.rows()[0].values()) and
+                  x.rows()[0], deadline, "--ascii: no table with addresses")
+    bad = [ch for line in a.screen.display for ch in line if ord(ch) > 126]
+    if bad or not a.screen.display[5].startswith("-- Guests:") or \
+            a.screen.display[20] != "-" * 80:
+        return "--ascii drew more than ASCII:\n%s" % a.text(), None
+    a.key(b"q")
+    sh = Shell(con, len(con.text()))
+    sh.run("true", deadline)
+    seen += "; q gave back a sane terminal; --ascii on TERM=xterm: plain " \
+        "ASCII"
+
+    # the screen: tty1, the dashboard since boot; the files row shows the
+    # address of its new lease, like the serial console's --ascii table:
+    # in tty1's text (/dev/vcs1), then in QEMU's picture of the VGA screen,
+    # read by OCR (a line with the guest's name, running and its address)
+    want = {n: r[4] for n, r in rows.items() if r[0] == "running"}
+
+    def vcs():
+        out = sh.run("c=$(stty -F /dev/tty1 size | cut -d' ' -f2); tr -c "
+                     "'\\040-\\176' '.' </dev/vcs1 | fold -w $c | sed "
+                     "'s/^/vcs:/'", deadline)
+        return [line[4:] for line in out.splitlines() if line.startswith("vcs:")]
+    for _ in range(10):
+        lines = vcs()
+        got = {m.group(2): m.group(8) for m in map(DASH_ROW.match, lines)
+               if m and m.group(3) == "running"}
+        if got == want:
+            break
+        con.pump(2)
+    else:
+        return "tty1 (/dev/vcs1) does not show the guests %s:\n%s" % (
+            want, "\n".join(lines)), None
+    ppm = os.path.join(logdir, "guests-screen.ppm")
+    for _ in range(3):
+        if os.path.exists(ppm):
+            os.unlink(ppm)
+        monitor(mon, "screendump %s" % os.path.abspath(ppm), deadline)
+        for _ in range(10):
+            if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+                break
+            con.pump(0.5)
+        read = ocr.read_screen(ppm)
+        missing = [n for n, a in want.items() if not any(
+            re.search(r"\b%s\b.*\brunning\b.*\b%s\b" % (
+                re.escape(n), re.escape(a)), line) for line in read)]
+        if not missing:
+            break
+        con.pump(2)
+    else:
+        return "OCR of tty1's picture (%s) finds no line with %s running " \
+            "at its address; it reads:\n%s" % (ppm, ", ".join(missing),
+                                                  "\n".join(read)), None
+    # its idle cost (make bench, which sets XENLIVE_BENCH; a target, not
+    # a test): CPU time of the tty1 dashboard over 20 s, in clock ticks
+    # of 10 ms
+    idle = ""
+    if os.environ.get("XENLIVE_BENCH"):
+        out = sh.run("p=$(pidof xenlive-console); set -- $(cut -d' ' -f14,15 "
+                     "/proc/$p/stat); a=$(($1 + $2)); sleep 20; set -- $(cut "
+                     "-d' ' -f14,15 /proc/$p/stat); echo ticks-$(($1 + $2 - a))-",
+                     deadline)
+        m = re.search(r"ticks-(\d+)-", out)
+        if m:
+            idle = "; idle on tty1 it used %.1f%% of a vCPU" % (
+                int(m.group(1)) / 20.0)
+    seen += "; tty1 shows the dashboard with %s (/dev/vcs1, and OCR of its " \
+        "picture %s)%s%s" % (", ".join("%s %s" % i for i in sorted(want.items())),
+                             ppm, idle, keys)
+    return None, seen
+
+
+def check_guests(con, deadline, since, ready, mon=None, logdir=None):
     """rcS starts the demo guests: each one runs (xl list), shows a login
     prompt on its console (xenconsoled's log), got an address on xenbr0
     from dom0 (no NIC here, so the bridge is host-only), answers dom0's
-    ping and serves a page that names it."""
+    ping and serves a page that names it. With the QEMU monitor MON (the
+    boot suite's guests case) the dashboard is checked too
+    (check_dashboard; its screendump goes to LOGDIR)."""
     n = [0]
 
     def run(cmd, wait):
@@ -653,6 +771,14 @@ def check_guests(con, deadline, since, ready):
         if not re.search(r"page-names-[1-9]", out):
             return False, "the page of %s (http://%s/) does not name it" % (
                 g, addr[g]), con
+    dash = "not checked here"
+    if mon:
+        why, dash = check_dashboard(con, Shell(con, since), addr,
+                                    deadline + DASH_TIME, mon, logdir)
+        if why:
+            return False, "dashboard: " + why, con
+        since = len(con.text())
+        deadline += DASH_TIME
     # a shipped config starts a second instance from the same image; dom0
     # times it (its uptime before xl create and when the console log first
     # shows the login prompt, polled every 0.1 s for up to 60 s)
@@ -697,7 +823,7 @@ def check_guests(con, deadline, since, ready):
         "%.1fs after the guests started" % (
             ready, summary.group(0), " ".join(GUESTS),
             " ".join("%s %s" % (g, addr[g]) for g in GUESTS), GUESTS[0],
-            prompt, con.elapsed() - started) + "; " + many, con
+            prompt, con.elapsed() - started) + "; " + many + "; dashboard: " + dash, con
 
 
 # seconds the guests case has beyond the others' for check_guest_disk and
@@ -782,6 +908,8 @@ def check_many(sh, deadline):
         return False, "dom0's kernel killed a process for lack of memory"
     if "running-%d\n" % n not in out:
         return False, "fewer than %d copies still run: %s" % (n, out.strip())
+    exporter = exporter_cost(sh, deadline) if os.environ.get("XENLIVE_BENCH") \
+        else ""
     out = sh.run("for d in $(xl list | awk '$1 ~ /^many/ {print $1}'); do "
                  "xl destroy $d & done; wait; echo left-$(xl list | grep -c "
                  "'^many')", deadline)
@@ -791,7 +919,39 @@ def check_many(sh, deadline):
         "in %.0fs, the slowest xl create %.1fs), each with a lease and " \
         "answering ping; copy %d refused (%s); dom0 answered in %.1fs, no " \
         "OOM kill" % (n, GUESTS[0], stamps[-1] - stamps[0], slowest, n + 1,
-                      why.group(1), answer)
+                      why.group(1), answer) + exporter
+
+
+def exporter_cost(sh, deadline):
+    """make bench (XENLIVE_BENCH), with the copies of check_many running:
+    the lab's exporter, xenlive-metrics, on dom0's loopback: 5 scrapes one
+    after another with BusyBox wget (its start included), the exporter's
+    own gathering time, and its CPU time over 60 s at one scrape every
+    15 s. A measure, not a test: "" when it could not be taken."""
+    out = sh.run(
+        "echo 0123456789abcdef0123456789abcdef >/tmp/mt; chmod 600 /tmp/mt; "
+        "(xenlive-metrics --listen 127.0.0.1:9900 --token-file /tmp/mt "
+        ">/tmp/mt.log 2>&1 &); sleep 2; p=$(pidof xenlive-metrics); "
+        "h=\"Authorization: Bearer $(cat /tmp/mt)\"; "
+        "u=http://127.0.0.1:9900/metrics; t0=$(cut -d' ' -f1 /proc/uptime); "
+        "for i in 1 2 3 4 5; do wget -q -O /tmp/mt.out --header \"$h\" $u; "
+        "done; t1=$(cut -d' ' -f1 /proc/uptime); echo scrape5-$t0-$t1-; "
+        "sed -n 's/^xenlive_metrics_scrape_duration_seconds /gather-/p' "
+        "/tmp/mt.out; echo doms-$(grep -c '^xen_domain_vcpus{' /tmp/mt.out)-; "
+        "set -- $(cut -d' ' -f14,15 /proc/$p/stat); a=$(($1 + $2)); "
+        "for i in 1 2 3 4; do wget -q -O /dev/null --header \"$h\" $u; "
+        "sleep 15; done; set -- $(cut -d' ' -f14,15 /proc/$p/stat); "
+        "echo mticks-$(($1 + $2 - a))-; kill $p", deadline)
+    t = re.search(r"scrape5-(\d+\.\d+)-(\d+\.\d+)-", out)
+    g = re.search(r"gather-(\d+\.\d+)", out)
+    d = re.search(r"doms-(\d+)-", out)
+    c = re.search(r"mticks-(\d+)-", out)
+    if not (t and g and d and c):
+        return "; exporter not measured: %s" % out.strip()[-200:]
+    return "; exporter with %s domains: a scrape %.2fs (wget's start " \
+        "included), gathering %.3fs; %.2f%% of a vCPU at one scrape every " \
+        "15 s" % (d.group(1), (float(t.group(2)) - float(t.group(1))) / 5,
+                  float(g.group(1)), int(c.group(1)) / 60.0)
 
 
 def many_diagnosis(sh, deadline):
@@ -919,23 +1079,6 @@ def check_guest_disk(con, sh, deadline):
     return None
 
 
-# the boot timeline (--timeline): what the console shows at the end of
-# each stage, in order; a stage whose line never came is left out
-STAGES = [
-    ("firmware until the boot menu", rb"Automatic boot in|will be (?:booted|executed) automatically"),
-    ("boot menu timeout", rb"Loading /boot/xen\.gz"),
-    ("loading Xen, dom0 kernel, initramfs", rb"\(XEN\) (?:\[[^]]*\] )?Xen version"),
-    ("Xen until it unpacks dom0's kernel", rb"\(XEN\) (?:\[[^]]*\] )?d0 has maximum"),
-    ("Xen: dom0's kernel unpacked", rb"\(XEN\) (?:\[[^]]*\] )? Xen  kernel: "),
-    ("Xen until it starts dom0", rb"\(XEN\) (?:\[[^]]*\] )?Freed \d+kB init memory"),
-    ("dom0 kernel until /init", rb"xenlive-init: starting"),
-    ("initramfs until switch_root", rb"xenlive-init: switching to dom0 root"),
-    ("rcS until dom0 ready", rb"xenlive: dom0 ready"),
-    ("drivers, xenbr0 created", rb"xenlive: network: xenbr0 created"),
-    ("network", rb"xenlive: network: xenbr0 (?:on \S+, \S+ by DHCP|host-only)"),
-]
-
-
 # xenlive-guest's refusals: (arguments, what the one-line error says); each
 # must exit 111 and leave no config and no disk of the name behind
 HVM_BAD = [
@@ -986,6 +1129,73 @@ def check_hvm_url(sh, deadline):
     return True, ""
 
 
+def check_hvm_form(con, sh, deadline):
+    """The dashboard's new-HVM-guest form (n, h) on the serial console: its
+    list of ISO images on attached media holds the CD (/dev/sr0) and the
+    image on the USB stick; /dev/sr0 with a wrong SHA-256 is refused, the
+    error on the status line, nothing left behind; the stick's image with
+    its right SHA-256 makes the guest, which runs. (None, what was seen)
+    or (why, None); the guest is destroyed and its files removed."""
+    out = sh.run("sha256sum /dev/sr0 | sed 's/^/sr0-/'", deadline)
+    sr0 = re.search(r"sr0-([0-9a-f]{64})", out).group(1)
+    with open(os.path.join(con.stick, STICK_ISO), "rb") as f:
+        good = hashlib.sha256(f.read()).hexdigest()
+    d = Dash(con)
+    con.send("stty rows 24 cols 80; TERM=vt100 xenlive-console")
+    d.wait(lambda x: "tiny" in x.rows()[0], deadline, "no dashboard")
+    left = ("ls /etc/xen/h3.cfg /var/lib/xen/disks/h3.img 2>/dev/null | "
+            "sed 's/^/left-/'; xl list | grep -c '^h3 ' | sed 's/^/listed-/'")
+
+    def form(pick, sha):
+        """n, h, name h3, the image whose line holds pick, sha, 64 MiB"""
+        d.key(b"n")
+        d.wait(lambda x: "New guest: c a copy" in x.text(), deadline, "n asked nothing")
+        d.key(b"h")
+        d.wait(lambda x: "Name of the new HVM guest:" in x.text(), deadline,
+               "h asked no name")
+        d.key(b"\x15h3\r")
+        images = d.wait(lambda x: "ISO image: 1-" in x.text() and [
+            line.split()[:2] for line in x.screen.display
+            if re.match(r"  \d /", line)], deadline, "no list of ISO images")
+        paths = [p for _, p in images]
+        if "/dev/sr0" not in paths or not any(p.endswith("/" + STICK_ISO) for p in paths):
+            raise TimeoutError("the list of ISO images lacks /dev/sr0 or the "
+                               "stick's %s:\n%s" % (STICK_ISO, d.text()))
+        num = [n for n, p in images if p == pick or p.endswith("/" + pick)][0]
+        d.key(num.encode())
+        d.wait(lambda x: "Its SHA-256" in x.text(), deadline, "no SHA-256 asked")
+        d.key(sha.encode() + b"\r")
+        d.wait(lambda x: "Memory in MiB:" in x.text(), deadline, "no memory asked")
+        d.key(b"\x1564\r")
+        return paths
+
+    try:
+        paths = form("/dev/sr0", "0" * 64)
+        d.wait(lambda x: "failed: /dev/sr0: its SHA-256 is %s" % sr0[:16] in x.text(),
+               time.monotonic() + 120, "no error line for a wrong SHA-256")
+        out = d.shell(left, deadline)
+        if re.search(r"^left-/", out, re.M) or "listed-0" not in out:
+            return "the refused guest left %r" % out.strip()[-200:], None
+        form(STICK_ISO, good)
+        d.wait(lambda x: x.rows()[0].get("h3", ("",))[0] == "running" and
+               "started h3" in x.text(), time.monotonic() + 180,
+               "h3 from the stick's image did not start")
+    except TimeoutError as e:
+        d.key(b"\x1b\x1bq")
+        return "the dashboard's new HVM guest form: %s" % e, None
+    d.key(b"q")
+    out = Shell(con, len(con.text())).run(
+        "grep -c 'target=/run/xenlive/media/.*/%s\"' /etc/xen/h3.cfg | sed "
+        "'s/^/stick-/'; xl destroy h3; rm -f /etc/xen/h3.cfg "
+        "/var/lib/xen/disks/h3.img; %s" % (STICK_ISO, left), deadline)
+    if "stick-1" not in out or re.search(r"^left-/", out, re.M):
+        return "h3's config does not name the stick's image, or h3 left " \
+            "files: %r" % out.strip()[-200:], None
+    return None, "dashboard form: images %s listed; a wrong SHA-256 refused " \
+        "on screen, nothing left; h3 made from the stick's image and run" % (
+            ", ".join(paths))
+
+
 def check_hvm(con, deadline, since):
     """HVM guests (Xen's device model, QEMU, in dom0): xenlive-guest
     refuses bad input with one line and leaves nothing; then an HVM guest
@@ -1012,6 +1222,9 @@ def check_hvm(con, deadline, since):
         return False, "refused guests left files behind: %r" % out, con
     ok, why = check_hvm_url(sh, deadline)
     if not ok:
+        return False, why, con
+    why, formed = check_hvm_form(con, sh, deadline)
+    if why:
         return False, why, con
     free = int(sh.until("xl info | sed -n 's/^free_memory *: /free-/p'",
                         r"free-(\d+)", deadline, "no free_memory").group(1))
@@ -1145,8 +1358,8 @@ def check_hvm(con, deadline, since):
         return False, why, con
     return True, ("hvm1: boot menu %.1fs after xl create, Linux ready %.1fs, "
                   "read and wrote its disk (%s), leased %s, VNC on %s; shut "
-                  "down, its line in the file, %d MiB free again; %s" % (
-                      menu, booted, gdisk, lease, vnc, back, why)), con
+                  "down, its line in the file, %d MiB free again; %s; %s" % (
+                      menu, booted, gdisk, lease, vnc, back, why, formed)), con
 
 
 # HVM configs written by hand, as for any Xen host (xl.cfg(5), the "Running
@@ -1238,40 +1451,14 @@ def check_nohvm(con, deadline, since):
         refused, " ".join(GUESTS)), con
 
 
-def timeline(con):
-    """Lines of the boot timeline: seconds after power-on, seconds since
-    the line before, stage, in order of time: the boot's stages and each
-    demo guest's (they come up side by side, while the network does): its
-    xl create done (rcS's line) and its page answering dom0
-    (`reached-NAME`, printed by check_lan's watcher)."""
-    stamps, pos, ready = [], 0, 0
-    for what, pat in STAGES:
-        at, end = con.when(pat, pos)
-        if at is not None:
-            stamps.append((at, what))
-            pos = end
-            if what == "rcS until dom0 ready":
-                ready = end
-    # the guests start while the network comes up: in time order with it
-    for g in GUESTS:
-        for what, pat in (("guest %s: started (xl create done)", rb"xenlive: guest %s started"),
-                          ("guest %s: page answers dom0", rb"reached-%s\b")):
-            at, _ = con.when(pat % g.encode(), ready)
-            if at is not None:
-                stamps.append((at, what % g))
-    rows, last = [], 0.0
-    for at, what in sorted(stamps, key=lambda r: r[0]):
-        rows.append((at, at - last, what))
-        last = at
-    return ["%7.1fs %+6.1fs  %s" % r for r in rows]
-
-
 def run_case(case, iso, timeout, logdir, mem):
     logpath = os.path.join(logdir, case + ".log")
     mon = os.path.join(logdir, case + ".monitor")
     if os.path.exists(mon):
         os.unlink(mon)
-    con = Console(qemu_argv(case, iso, mem, mon), logpath)
+    stick = make_stick(iso, logdir) if case in DRIVES else None
+    con = Console(qemu_argv(case, iso, mem, mon, stick), logpath)
+    con.stick = stick
     # the cases that go on to guests have twice the time; hvm four times:
     # its guest boots a whole ISO on emulated devices in emulation (about
     # 3 min here)
@@ -1318,7 +1505,7 @@ def run_case(case, iso, timeout, logdir, mem):
                 return False, "dom0's kernel log lacks the effect of " \
                     "initcall_blacklist=...init_encrypted or pmtmr=0", con
         if case == "guests":
-            return check_guests(con, deadline, got.end(), ready)
+            return check_guests(con, deadline, got.end(), ready, mon, logdir)
         if case == "lan":
             return check_lan(con, deadline, got.end(), ready)
         if case == "uplink":
@@ -1344,30 +1531,6 @@ def run_case(case, iso, timeout, logdir, mem):
         return False, "%s after %.0fs" % (e, con.elapsed()), con
     finally:
         con.close()
-
-
-def run_cases(names, one):
-    """The suites' main loop: one(name) runs a case and returns (passed,
-    why, seconds, console log); prints `PASS case (Ns): why` or `FAIL
-    case: why` with the log's tail, then `N passed, N failed`, and exits
-    non-zero if any failed."""
-    passed = failed = 0
-    for c in names:
-        ok, why, secs, log = one(c)
-        if ok:
-            passed += 1
-            print("PASS %s (%.1fs): %s" % (c, secs, why), flush=True)
-            continue
-        failed += 1
-        print("FAIL %s: %s" % (c, why))
-        if log and os.path.exists(log):
-            with open(log, "rb") as f:
-                tail = ANSI.sub(b"", f.read()).decode("utf-8", "replace")
-            print("---- console tail (%s) ----" % log)
-            print("\n".join(tail.splitlines()[-30:]))
-            print("----", flush=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
 
 
 def main():

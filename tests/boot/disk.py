@@ -26,7 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, OVMF, GUESTS, run_cases  # noqa: E402
+from harness import Console, OVMF, GUESTS, run_cases  # noqa: E402
 
 QEMU = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64", "-smp", "2",
         "-display", "none", "-monitor", "none", "-serial", "stdio",

@@ -28,9 +28,24 @@ console tails, then `N passed, N failed`.
   migrate   `tiny` moves A -> B and back while this test fetches its page
             every 200 ms: it runs on exactly one node after each move, its
             uptime goes on (no reboot), its address stays; the failed
-            requests and the longest gap are reported. Guests of one image
+            requests and the longest gap are reported; xenlive-lab says
+            how long the guest was paused (from libxl's "guest has
+            suspended", xl -vvv, to the target's startup) and prints none
+            of xl's debug lines. Guests of one image
             share its loop device: after each move each node has one for
             tiny.sfs (files, on both nodes, has the same image)
+  metrics   on both nodes, xenlive-metrics (started by xenlive-lab start
+            on the LAN address, port 9900): 401 without the token or with
+            a wrong one, and a log line naming this test's address; with
+            `xenlive-lab token` (the same on both nodes), 200 (its time
+            reported; make bench holds it to 0.5 s), text promtool
+            accepts, values equal to what xl list and xl info say (memory, vCPUs, CPU time, the p/s/c/d states; host memory,
+            CPUs, version), the migrations of the migrate case counted
+            with their time and pause, tiny's series on A only after its
+            moves, each guest's CPU seconds growing between two scrapes; a
+            real Prometheus scrapes both with the token and a query of the
+            guests' vCPUs returns every guest of both nodes; the status page in headless chromium (the token as
+            a Basic password) shows both nodes and no form or button
   memory    a migration to a node without room for the guest is refused
             with a clear message and the guest keeps running
   save      `xl save` of tiny to a file in dom0's RAM; copies of the file
@@ -47,7 +62,9 @@ console tails, then `N passed, N failed`.
             there it writes a second file, syncs, drops its caches and
             reads both back from the disk
   peer      files runs on B when its DRBD peer A drops off the LAN: it
-            goes on writing on B; A back, the resource resyncs by itself
+            goes on writing on B, and xenlive-check on B is CRITICAL for
+            the resource; A back, the resource resyncs by itself and
+            xenlive-check finds it in sync
   evacuate  B, a lab node running files, powers off: its shutdown moves
             files to A first (its DRBD peer), where it serves both files
             (the one written while A was away too)
@@ -63,6 +80,7 @@ console tails, then `N passed, N failed`.
             polled as in migrate: the benchmark's guest size"""
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -72,17 +90,20 @@ import tempfile
 import threading
 import time
 import http.server
+import json
 import socket
+import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, Shell, guest_addresses, console_login, \
+from harness import Console, Shell, guest_addresses, console_login, \
     console_leave  # noqa: E402
 
 LAN = "192.168.77"
 SERVER = LAN + ".254"
-CASES = ["nodes", "join", "refused", "migrate", "memory", "save", "disk",
-         "peer", "evacuate", "rejoin", "dies"]
+CASES = ["nodes", "join", "refused", "migrate", "metrics", "memory", "save",
+         "disk", "peer", "evacuate", "rejoin", "dies"]
 # cases make bench runs, not make check
 BENCH = ["big"]
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -512,6 +533,17 @@ def migrate(src, dst, nodes, poller, deadline, guest="tiny"):
     if "migrate-rc-0\n" not in out:
         return False, "xenlive-lab migrate %s %s -> %s failed: %s" % (
             guest, src.name, dst.name, out), 0, failed, gap, n
+    # the pause from libxl's "guest has suspended" (xl -vvv, a debug line
+    # that goes to the lab's log only) to the target's startup
+    m = re.search(r"%s runs on \S+ now \(([\d.]+) s, paused ([\d.]+) s\)" % guest, out)
+    if not m or not 0 < float(m.group(2)) < float(m.group(1)):
+        return False, "xenlive-lab migrate %s %s -> %s did not say how long " \
+            "the guest was paused (or said more than the whole move): %s" % (
+                guest, src.name, dst.name, out[-600:]), 0, failed, gap, n
+    if re.search(r": (debug|verbose|detail): ", out):
+        return False, "xenlive-lab migrate printed xl's debug lines: %s" % (
+            re.search(r"[^\n]*: (debug|verbose|detail): [^\n]*", out).group(0)), \
+            0, failed, gap, n
     on = where(nodes, guest, deadline, [dst.name])
     if on != [dst.name]:
         return False, "after migrating to %s, %s runs on %s" % (
@@ -551,8 +583,305 @@ def case_migrate(a, b, deadline, addr):
         up = poller.uptime(0, time.monotonic())
     finally:
         poller.stop.set()
+    WRITTEN["migrated"] = True
     return True, "tiny (%s) moved and kept its address and uptime (%d s at " \
         "the end): %s" % (addr, up[-1], "; ".join(res))
+
+
+def scrape(addr, token=None, path="/metrics", basic=False, limit=10):
+    """GET http://addr:9900/path, with token as a bearer token (or as a
+    Basic password): (status, headers, body, seconds)"""
+    req = urllib.request.Request("http://%s:9900%s" % (addr, path))
+    if token and basic:
+        req.add_header("Authorization", "Basic " + base64.b64encode(
+            ("lab:" + token).encode()).decode())
+    elif token:
+        req.add_header("Authorization", "Bearer " + token)
+    t0 = time.monotonic()
+    try:
+        with urllib.request.urlopen(req, timeout=limit) as r:
+            return r.status, r.headers, r.read().decode("utf-8", "replace"), \
+                time.monotonic() - t0
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, "", time.monotonic() - t0
+
+
+def samples(text):
+    """{(name, ((label, value), ...)): value} of Prometheus text"""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$", line)
+        if not m:
+            continue
+        labels = tuple(sorted(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"',
+                                         m.group(2) or "")))
+        out[(m.group(1), labels)] = float(m.group(3))
+    return out
+
+
+def against_xl(node, text, t_scrape, deadline):
+    """Where the scraped text disagrees with xl list and xl info on node,
+    run just after; "" when it agrees"""
+    got = samples(text)
+    out = node.run("xl list | awk 'NR > 1 {print \"xl\" \"-dom\", $1, $3, "
+                   "$4, $5, $6}'; xl info | awk '{print \"xl\" \"-info\", "
+                   "$1, $3}'", deadline)
+    elapsed = time.monotonic() - t_scrape
+    bad = []
+    doms = re.findall(r"^xl-dom (\S+) (\d+) (\d+) (\S+) (\S+)$", out, re.M)
+    info = dict(re.findall(r"^xl-info (\S+) (\S+)$", out, re.M))
+    if not doms or not info:
+        return "no xl list or xl info: %s" % out[-300:]
+    for name, mem, vcpus, state, cpu in doms:
+        d = (("domain", name),)
+        v = got.get(("xen_domain_memory_bytes", d))
+        if v is None or int(v) // 1048576 != int(mem):
+            bad.append("%s memory %s, xl list %s MiB" % (name, v, mem))
+        v = got.get(("xen_domain_vcpus", d))
+        if v is None or int(v) != int(vcpus):
+            bad.append("%s vcpus %s, xl list %s" % (name, v, vcpus))
+        v = got.get(("xen_domain_cpu_seconds_total", d))
+        if v is None or not (v - 0.1 <= float(cpu) <= v + (elapsed + 2) * int(vcpus)):
+            bad.append("%s CPU %s s, xl list %s s %.0f s later" % (
+                name, v, cpu, elapsed))
+        # r and b change from one instant to the next; p s c d do not here
+        for i, st in ((2, "paused"), (3, "shutdown"), (4, "crashed"), (5, "dying")):
+            v = got.get(("xen_domain_state", (("domain", name), ("state", st))))
+            if v is None or int(v) != (state[i] != "-"):
+                bad.append("%s %s %s, xl list %s" % (name, st, v, state))
+    for metric, key, scale in (
+            ("xen_host_memory_total_bytes", "total_memory", 1048576),
+            ("xen_host_memory_free_bytes", "free_memory", 1048576),
+            ("xen_host_cpus", "nr_cpus", 1)):
+        v = got.get((metric, ()))
+        if v is None or int(v) // scale != int(info.get(key, -1)):
+            bad.append("%s %s, xl info %s %s" % (metric, v, key, info.get(key)))
+    if ("xen_info", (("version", info.get("xen_version", "?")),)) not in got:
+        bad.append("xen_info has not version %s" % info.get("xen_version"))
+    return "; ".join(bad)
+
+
+def prometheus_scrapes(addrs, token, guests, deadline):
+    """A real Prometheus scrapes addrs (port 9900) with token: "" when both
+    targets are up, xen_host_cpus comes from each and a query of the guests'
+    vCPUs returns guests, the set of (address, guest) pairs, else why not"""
+    prom = shutil.which("prometheus")
+    if not prom:
+        return "no prometheus on this host (Debian package prometheus; " \
+            "scripts/host-deps test)"
+    d = tempfile.mkdtemp(prefix="xenlive-prom.")
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    with open(os.path.join(d, "token"), "w") as f:
+        f.write(token + "\n")
+    os.chmod(os.path.join(d, "token"), 0o600)
+    with open(os.path.join(d, "prometheus.yml"), "w") as f:
+        f.write("global: {scrape_interval: 5s, scrape_timeout: 4s}\n"
+                "scrape_configs:\n"
+                "  - job_name: xenlive\n"
+                "    authorization: {type: Bearer, credentials_file: %s}\n"
+                "    static_configs: [{targets: [%s]}]\n" % (
+                    os.path.join(d, "token"),
+                    ", ".join("'%s:9900'" % a for a in addrs)))
+    log = open(os.path.join(LOGDIR, "lab-prometheus.log"), "wb")
+    p = subprocess.Popen([prom, "--config.file=" + os.path.join(d, "prometheus.yml"),
+                          "--storage.tsdb.path=" + os.path.join(d, "data"),
+                          "--web.listen-address=127.0.0.1:%d" % port],
+                         stdout=log, stderr=log)
+    api = "http://127.0.0.1:%d/api/v1/" % port
+    why = "no answer from Prometheus's API"
+    try:
+        end = min(deadline, time.monotonic() + 90)
+        while time.monotonic() < end:
+            time.sleep(5)
+            try:
+                with urllib.request.urlopen(api + "targets", timeout=5) as r:
+                    t = json.load(r)["data"]["activeTargets"]
+                health = {x["labels"]["instance"]: (x["health"], x.get("lastError", ""))
+                          for x in t}
+                if all(health.get("%s:9900" % a, ("?",))[0] == "up" for a in addrs):
+                    q = urllib.parse.quote("xen_host_cpus")
+                    with urllib.request.urlopen(api + "query?query=" + q,
+                                                timeout=5) as r:
+                        res = json.load(r)["data"]["result"]
+                    inst = sorted(x["metric"]["instance"] for x in res)
+                    if inst != sorted("%s:9900" % a for a in addrs):
+                        why = "xen_host_cpus from %s" % inst
+                        continue
+                    q = urllib.parse.quote('xen_domain_vcpus{domain!="Domain-0"}')
+                    with urllib.request.urlopen(api + "query?query=" + q,
+                                                timeout=5) as r:
+                        res = json.load(r)["data"]["result"]
+                    pairs = set((x["metric"]["instance"].split(":")[0],
+                                 x["metric"]["domain"]) for x in res)
+                    if pairs == guests:
+                        return ""
+                    why = "the guests' vCPUs query returned %s, the nodes " \
+                        "run %s" % (sorted(pairs), sorted(guests))
+                else:
+                    why = "targets: %s" % health
+            except (OSError, ValueError, KeyError) as e:
+                why = "Prometheus's API: %s" % e
+        return why
+    finally:
+        p.kill()
+        p.wait()
+        log.close()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def chromium_page(addr, token, names, deadline):
+    """The status page of addr in headless chromium, the token as a Basic
+    password, until it shows every node of names (90 s): "" or why not"""
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chrome:
+        return "no chromium on this host (Debian package chromium; " \
+            "scripts/host-deps test)"
+    d = tempfile.mkdtemp(prefix="xenlive-chromium.")
+    dom = ""
+    try:
+        end = min(deadline, time.monotonic() + 90)
+        while time.monotonic() < end:
+            try:
+                r = subprocess.run(
+                    [chrome, "--headless", "--no-sandbox", "--disable-gpu",
+                     "--user-data-dir=" + d, "--dump-dom",
+                     "http://lab:%s@%s:9900/" % (token, addr)],
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=60)
+                dom = r.stdout.decode("utf-8", "replace")
+            except subprocess.TimeoutExpired:
+                dom = "(chromium did not end in 60 s)"
+            shown = re.findall(r'<h2 class="node">([^<]*)</h2>', dom)
+            if sorted(shown) == sorted(names):
+                for tag in ("<form", "<button", "<input", "<script"):
+                    if tag in dom:
+                        return "the page has a %s" % tag
+                # its picture, for the README (docs/status-page.png)
+                subprocess.run(
+                    [chrome, "--headless", "--no-sandbox", "--disable-gpu",
+                     "--user-data-dir=" + d, "--window-size=1000,640",
+                     "--screenshot=" + os.path.abspath(os.path.join(
+                         LOGDIR, "lab-status-page.png")),
+                     "http://lab:%s@%s:9900/" % (token, addr)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+                return ""
+            time.sleep(8)
+        return "the page did not show the nodes %s: %s" % (names, dom[-300:])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def case_metrics(a, b, deadline):
+    """Both nodes' exporters: the token, 401, 200 and the text, its values
+    against xl, the migrations, a real Prometheus, the status page."""
+    try:
+        return metrics_checks(a, b, deadline)
+    except (TimeoutError, EOFError):
+        raise
+    except Exception as e:  # a broken check fails this case, not the suite
+        return False, "the metrics case broke: %r" % e
+
+
+def metrics_checks(a, b, deadline):
+    tokens, names, res = [], [], []
+    guests, cpu0 = set(), {}
+    for n in (a, b):
+        out = n.run("xenlive-lab token | sed 's/^/token-/'; hostname | "
+                    "sed 's/^/host-/'", deadline)
+        t = re.search(r"^token-([0-9a-f]{64})$", out, re.M)
+        h = re.search(r"^host-(\S+)$", out, re.M)
+        if not t or not h:
+            return False, "xenlive-lab token on %s: %s" % (n.name, out)
+        tokens.append(t.group(1))
+        names.append(h.group(1))
+    if tokens[0] != tokens[1]:
+        return False, "A and B derive different tokens from the same key"
+    token = tokens[0]
+    for n in (a, b):
+        st, h, _, _ = scrape(n.addr)
+        st2, _, _, _ = scrape(n.addr, "0" * 64)
+        if st != 401 or st2 != 401 or "Bearer" not in (h.get("WWW-Authenticate") or ""):
+            return False, "%s without the token: %s, with a wrong one: %s" % (
+                n.name, st, st2)
+        m, logtext = logged(n, "/var/log/xenlive-lab.log",
+                            r"401 from %s: GET /metrics without a token" %
+                            re.escape(SERVER), deadline)
+        if not m:
+            return False, "%s logged no 401 from %s: %s" % (
+                n.name, SERVER, logtext[-300:])
+        st, h, text, secs = scrape(n.addr, token)
+        t_scrape = time.monotonic()
+        if st != 200 or not (h.get("Content-Type") or "").startswith(
+                "text/plain; version=0.0.4"):
+            return False, "%s with the token: %s %s" % (
+                n.name, st, h.get("Content-Type"))
+        why = against_xl(n, text, t_scrape, deadline)
+        if why:
+            return False, "%s's metrics differ from xl: %s" % (n.name, why)
+        path = os.path.join(LOGDIR, "lab-metrics-%s.txt" % n.name)
+        with open(path, "w") as f:
+            f.write(text)
+        promtool = shutil.which("promtool")
+        if not promtool:
+            return False, "no promtool on this host (Debian package prometheus)"
+        with open(path) as f:
+            r = subprocess.run([promtool, "check", "metrics"], stdin=f,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            return False, "promtool check metrics on %s's text: %s" % (
+                n.name, r.stdout.decode()[-300:])
+        got = samples(text)
+        for (metric, labels), v in got.items():
+            if metric == "xen_domain_cpu_seconds_total" and \
+                    labels[0][1] != "Domain-0":
+                guests.add((n.addr, labels[0][1]))
+                cpu0[(n.addr, labels[0][1])] = v
+        if WRITTEN.get("migrated"):
+            total = got.get(("xenlive_lab_migrations_total", ()))
+            last = got.get(("xenlive_lab_migration_last_seconds", ()))
+            pause = got.get(("xenlive_lab_migration_last_pause_seconds", ()))
+            if not total or got.get(("xenlive_lab_migration_failures_total", ())) != 0 \
+                    or not last or pause is None or not 0 < pause < last:
+                return False, "%s's migration metrics after the migrate case: " \
+                    "%s migrations, %s failures, last %s s, pause %s s" % (
+                        n.name, total, got.get(("xenlive_lab_migration_failures_total", ())),
+                        last, pause)
+            res.append("%s: %d domains in %.0f ms, %d migration(s), last %.1f s, "
+                       "%s" % (n.name, len(re.findall(
+                           r"^xen_domain_vcpus\{", text, re.M)), secs * 1000,
+                           total, last, "paused %.2f s" % pause))
+        else:
+            res.append("%s: %d domains in %.0f ms" % (n.name, len(re.findall(
+                r"^xen_domain_vcpus\{", text, re.M)), secs * 1000))
+    # tiny went A -> B -> A in the migrate case: its series are A's only
+    if WRITTEN.get("migrated") and ((a.addr, "tiny") not in guests or
+                                    (b.addr, "tiny") in guests):
+        return False, "after tiny moved back to A, the nodes report " \
+            "guests %s" % sorted(guests)
+    why = prometheus_scrapes([a.addr, b.addr], token, guests, deadline)
+    if why:
+        return False, "Prometheus with the token: %s" % why
+    # seconds later (Prometheus waited 5 s at least), each guest's CPU
+    # seconds grew
+    for n in (a, b):
+        st, _, text, _ = scrape(n.addr, token)
+        got = samples(text) if st == 200 else {}
+        for (addr, dom), v in cpu0.items():
+            v1 = got.get(("xen_domain_cpu_seconds_total", (("domain", dom),)))
+            if addr == n.addr and (v1 is None or not v1 > v):
+                return False, "%s's CPU seconds on %s went from %s to %s" % (
+                    dom, n.name, v, v1)
+    why = chromium_page(a.addr, token, names, deadline)
+    if why:
+        return False, "the status page on A: %s" % why
+    return True, "401 without the token (logged), the same token on both " \
+        "nodes; %s; promtool accepts both, values as xl list and xl info " \
+        "say, each guest's CPU seconds grew, tiny's series only on A after " \
+        "its moves; Prometheus scraped both and a query returned the %d " \
+        "guests of both nodes; chromium showed both nodes on A's status " \
+        "page" % ("; ".join(res), len(guests))
 
 
 def case_big(a, b, deadline):
@@ -793,6 +1122,10 @@ def case_peer(a, b, deadline):
                     "after A left the LAN"
             time.sleep(3)
         lost = drbd_state(b, g, deadline)
+        chk = b.run("xenlive-check; echo check-rc-$?", deadline)
+        if "check-rc-2\n" not in chk or not re.search(
+                r"^CRITICAL - .*DRBD files", chk, re.M):
+            return False, "xenlive-check on B with the DRBD peer away: %s" % chk
         gsh = console_login(b.con, g, deadline)
         try:
             out = gsh.run("echo %s >/srv/files/shared/outage.txt && sync && "
@@ -824,9 +1157,16 @@ def case_peer(a, b, deadline):
                 "back (not resynced)" % now
         time.sleep(3)
     WRITTEN["outage"] = token
+    secs = time.monotonic() - t0
+    back = b.run("xenlive-check; echo check-rc-$?", deadline)
+    line = re.search(r"^(OK|WARNING|CRITICAL|UNKNOWN) - .*$", back, re.M)
+    if not line or "1/1 DRBD resources in sync" not in line.group(0) or \
+            "check-rc-0\n" not in back:
+        return False, "xenlive-check on B with the DRBD peer back: %s" % back
     return True, "A off the LAN: B's DRBD resource went %s %s, files went " \
-        "on writing on B; A back: Connected UpToDate/UpToDate after %.1fs" % (
-            lost[0], lost[1], time.monotonic() - t0)
+        "on writing on B, xenlive-check CRITICAL; A back: Connected " \
+        "UpToDate/UpToDate after %.1fs, xenlive-check: %s" % (
+            lost[0], lost[1], secs, line.group(0))
 
 
 def case_evacuate(a, b, deadline):
@@ -1026,36 +1366,31 @@ def inner(iso, netboot, timeout, logdir, mem, cases):
             print("\n".join(n.con.text().splitlines()[-25:]))
         print("----", flush=True)
 
+    # the cases, in CASES' order, on the same two machines; addr is tiny's
+    # address on A, set once both have booted
+    run = {
+        "nodes": lambda: case_nodes(a, b, deadline, url),
+        "join": lambda: case_join(a, b, deadline, keyfile, logdir),
+        "refused": lambda: case_refused(a, b, deadline, keyfile, logdir),
+        "migrate": lambda: case_migrate(a, b, deadline, addr),
+        "metrics": lambda: case_metrics(a, b, deadline),
+        "big": lambda: case_big(a, b, deadline),
+        "memory": lambda: case_memory(a, b, deadline),
+        "save": lambda: case_save(a, deadline, addr),
+        "disk": lambda: case_disk(a, b, deadline),
+        "peer": lambda: case_peer(a, b, deadline),
+        "evacuate": lambda: case_evacuate(a, b, deadline),
+        "rejoin": lambda: case_rejoin(a, b, deadline),
+        "dies": lambda: case_dies(a, b, deadline, addr),
+    }
+    assert set(run) == set(CASES + BENCH)
     try:
         a.boot(deadline)
         b.boot(deadline)
         addr = guest_addresses(a.sh, deadline, ["tiny"])["tiny"]
         for case in cases:
             try:
-                if case == "nodes":
-                    ok, why = case_nodes(a, b, deadline, url)
-                elif case == "join":
-                    ok, why = case_join(a, b, deadline, keyfile, logdir)
-                elif case == "refused":
-                    ok, why = case_refused(a, b, deadline, keyfile, logdir)
-                elif case == "migrate":
-                    ok, why = case_migrate(a, b, deadline, addr)
-                elif case == "big":
-                    ok, why = case_big(a, b, deadline)
-                elif case == "memory":
-                    ok, why = case_memory(a, b, deadline)
-                elif case == "save":
-                    ok, why = case_save(a, deadline, addr)
-                elif case == "disk":
-                    ok, why = case_disk(a, b, deadline)
-                elif case == "peer":
-                    ok, why = case_peer(a, b, deadline)
-                elif case == "evacuate":
-                    ok, why = case_evacuate(a, b, deadline)
-                elif case == "rejoin":
-                    ok, why = case_rejoin(a, b, deadline)
-                else:
-                    ok, why = case_dies(a, b, deadline, addr)
+                ok, why = run[case]()
             except (TimeoutError, EOFError) as e:
                 ok, why = False, "%s after %.0fs" % (e, time.monotonic() - start)
             report(case, ok, why)
@@ -1081,8 +1416,8 @@ def main():
     ap.add_argument("--iso", default="iso/xenlive.iso")
     ap.add_argument("--tree", default="iso/netboot",
                     help="the netboot tree B boots from (default iso/netboot)")
-    ap.add_argument("--timeout", type=float, default=2100,
-                    help="seconds for the whole suite (default 2100)")
+    ap.add_argument("--timeout", type=float, default=2400,
+                    help="seconds for the whole suite (default 2400)")
     ap.add_argument("--mem", type=int, default=1536, help="MiB per machine")
     ap.add_argument("--logdir", default="build/test")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)

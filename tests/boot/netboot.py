@@ -33,8 +33,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boottest import Console, GUESTS, OVMF, pick_entry, \
-    check_guests, run_cases  # noqa: E402
+from harness import Console, GUESTS, OVMF, pick_entry, \
+    run_cases  # noqa: E402
+from boottest import check_guests  # noqa: E402
 
 MAC = "52:54:00:12:34:56"
 

@@ -59,6 +59,21 @@ for p in bin/busybox usr/sbin/xl usr/sbin/xenstored usr/sbin/xenconsoled \
 done
 if [ -n "${missing:-}" ]; then ko toolstack "missing:$missing"; else ok toolstack-present; fi
 
+# the dashboard (iso/dom0/console/) and the terminal types it is drawn
+# on: the screen (linux), serial terminals (vt100, xterm), screen/tmux;
+# tty1 runs it, tty2 has a shell
+dash_bad=
+for p in usr/sbin/xenlive-console usr/share/terminfo/l/linux \
+	usr/share/terminfo/v/vt100 usr/share/terminfo/x/xterm \
+	usr/share/terminfo/x/xterm-256color usr/share/terminfo/s/screen; do
+	[ -e "$r/$p" ] || dash_bad="$dash_bad /$p(missing)"
+done
+grep -q '^tty1::respawn:/etc/init.d/tty1-shell$' "$r/etc/inittab" || dash_bad="$dash_bad inittab(no tty1 line)"
+grep -q '^tty2::' "$r/etc/inittab" || dash_bad="$dash_bad inittab(no tty2 line)"
+grep -q 'xenlive-console' "$r/etc/init.d/tty1-shell" || dash_bad="$dash_bad tty1-shell(no dashboard)"
+if [ -n "$dash_bad" ]; then ko dashboard "$dash_bad"
+else ok "dashboard (xenlive-console, terminfo linux vt100 xterm xterm-256color screen, tty1 and tty2 in inittab)"; fi
+
 # busybox itself must be static: the initramfs and rescue paths rely on it
 if [ ! -f "$r/bin/busybox" ]; then
 	ko busybox-static "no bin/busybox"
@@ -532,6 +547,258 @@ kept: kept has stopped but its domain stays (state ---s--; on_poweroff or on_cra
 	rm -rf "$r/tmp/mock"
 fi
 
+# xenlive-lab and the parts it sources (usr/lib/xenlive/lab-*.sh) parse
+# with the root's BusyBox ash and give its usage
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-command "needs root (chroot)"
+else
+	out=$(in_root /usr/sbin/xenlive-lab --help 2>&1)
+	rc=$?
+	n=$(in_root /bin/sh -c 'for f in /usr/lib/xenlive/lab-*.sh; do sh -n "$f" || exit 1; done; ls /usr/lib/xenlive/lab-*.sh | wc -l' 2>&1)
+	if [ "$rc" -eq 0 ] && echo "$out" | grep -q '^  replicate GUEST NODE' && [ "$n" = 3 ]; then
+		ok "lab-command (xenlive-lab --help with its 3 sourced parts)"
+	else
+		ko lab-command "rc $rc, parts '$n': $(echo "$out" | tail -n 2 | tr '\n' ';')"
+	fi
+fi
+
+# The lab's exporter (iso/dom0/metrics/) runs with the root's musl and
+# libraries: --help; --once without Xen ends with one clear line, exit
+# 111. xenlive-lab token is SHA-256 of a fixed label and the lab key (the
+# same for the same key, another for another), and migrate's counts
+# (countmigr, lab-nodes.sh) come out as xenlive-metrics reads them.
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-metrics "needs root (chroot)"
+elif [ ! -f "$r/usr/sbin/xenlive-metrics" ]; then
+	ko lab-metrics "no /usr/sbin/xenlive-metrics"
+else
+	help=$(in_root /usr/sbin/xenlive-metrics --help 2>&1)
+	hrc=$?
+	once=$(in_root /usr/sbin/xenlive-metrics --once 2>&1)
+	orc=$?
+	mkdir -p "$r/etc/xenlive/lab"
+	head -c 200 /dev/urandom >"$r/etc/xenlive/lab/lab.key"
+	want1=$({ echo "xenlive-metrics token 1"; cat "$r/etc/xenlive/lab/lab.key"; } | sha256sum | cut -d ' ' -f 1)
+	tok1=$(in_root /usr/sbin/xenlive-lab token 2>&1)
+	head -c 200 /dev/urandom >"$r/etc/xenlive/lab/lab.key"
+	tok2=$(in_root /usr/sbin/xenlive-lab token 2>&1)
+	rm -f "$r/etc/xenlive/lab/lab.key"
+	tok3=$(in_root /usr/sbin/xenlive-lab token 2>&1)
+	trc=$?
+	counts=$(in_root /bin/sh -c '
+		. /usr/lib/xenlive/lab-nodes.sh
+		migrfile=/tmp/mig/migrations
+		countmigr 1 10.52 0.93; countmigr 0; countmigr 1 9.10
+		cat $migrfile; countmigr 0; tr "\n" " " <$migrfile' 2>&1)
+	rm -rf "$r/tmp/mig"
+	wantc="migrations=3
+failures=1
+last_seconds=9.10
+migrations=4 failures=2 last_seconds=9.10 "
+	if [ "$hrc" -ne 0 ] || ! echo "$help" | grep -q -- '--token-file FILE'; then
+		ko lab-metrics "--help: exit $hrc: $(echo "$help" | tail -n 2 | tr '\n' ';')"
+	elif [ "$orc" -ne 111 ] || ! echo "$once" | tail -n 1 | grep -q '^xenlive-metrics: fatal: unable to talk to Xen'; then
+		ko lab-metrics "--once without Xen: exit $orc: $(echo "$once" | tail -n 2 | tr '\n' ';')"
+	elif [ "$tok1" != "$want1" ] || [ "${#tok2}" -ne 64 ] || [ "$tok2" = "$tok1" ]; then
+		ko lab-metrics "token: '$tok1' (want '$want1'), then '$tok2'"
+	elif [ "$trc" -ne 111 ] || ! echo "$tok3" | grep -q 'no lab key'; then
+		ko lab-metrics "token without a key: exit $trc: $tok3"
+	elif [ "$counts" != "$wantc" ]; then
+		ko lab-metrics "countmigr: $(echo "$counts" | tr '\n' ';')"
+	else ok "lab-metrics (xenlive-metrics $(wc -c <"$r/usr/sbin/xenlive-metrics") bytes; token from the lab key; migration counts)"; fi
+fi
+
+# xenlive-check, the Nagios plugin, run by the root's BusyBox sh against
+# stand-ins for xl (free memory and `xl list` from files) and drbdadm (a
+# resource's cstate and dstate from files): OK, WARNING and CRITICAL with
+# their exit codes and performance data, a DRBD peer away then back, a
+# guest missing, crashed, or moved away by migrate, bad options UNKNOWN
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-check "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock" "$r/run/xenlive/medium/guests" "$r/var/lib/xenlive/lab" "$r/etc/drbd.d"
+	rm -f "$r"/etc/drbd.d/*.res "$r/var/lib/xenlive/lab/moved"
+	printf 'tiny\nfiles\n' >"$r/run/xenlive/medium/guests/autostart"
+	cat >"$r/tmp/mock/xl" <<'EOS'
+#!/bin/sh
+[ -f /tmp/mock/broken ] && exit 1
+case $1 in
+info) echo "host                   : xenlive"
+	echo "free_memory            : $(cat /tmp/mock/free)" ;;
+list) printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n'
+	cat /tmp/mock/list ;;
+*) exit 1 ;;
+esac
+EOS
+	cat >"$r/tmp/mock/drbdadm" <<'EOS'
+#!/bin/sh
+[ "$2" = files ] || exit 10
+cat "/tmp/mock/$1"
+EOS
+	chmod +x "$r/tmp/mock/xl" "$r/tmp/mock/drbdadm"
+	# xenlive-check sets its own PATH: the stand-ins take the tools'
+	# places in this scratch root for the test
+	for p in xl drbdadm; do
+		mv "$r/usr/sbin/$p" "$r/tmp/mock/$p.real" && cp "$r/tmp/mock/$p" "$r/usr/sbin/$p"
+	done
+	dom() { printf '%-40s %5d %5d %5d     %s %9.1f\n' "$1" "$2" 32 1 "$3" 1.5; }
+	# case NAME FREE STATE-OF-TINY STATE-OF-FILES CSTATE DSTATE [OPTION...]:
+	# one run, "NAME exit: line"
+	case_() {
+		echo "$2" >"$r/tmp/mock/free"
+		{ [ "$3" = - ] || dom tiny 1 "$3"; [ "$4" = - ] || dom files 2 "$4"; } >"$r/tmp/mock/list"
+		echo "$5" >"$r/tmp/mock/cstate"
+		echo "$6" >"$r/tmp/mock/dstate"
+		n=$1
+		shift 6
+		out=$(in_root /usr/sbin/xenlive-check "$@" 2>&1)
+		echo "$n $?: $out"
+	}
+	got=$(
+		case_ ok 800 -b---- r----- - -
+		printf 'resource files {\n\tdevice /dev/drbd1;\n}\n' >"$r/etc/drbd.d/files.res"
+		echo "version: 8.4.11 (api:1/proto:86-101)" >"$r/proc/drbd"
+		case_ peer-away 800 -b---- -b---- WFConnection UpToDate/DUnknown
+		case_ peer-syncing 800 -b---- -b---- SyncSource UpToDate/Inconsistent
+		case_ peer-back 800 -b---- -b---- Connected UpToDate/UpToDate
+		rm -f "$r/proc/drbd"
+		case_ no-module 800 -b---- -b---- Connected UpToDate/UpToDate
+		echo "version: 8.4.11 (api:1/proto:86-101)" >"$r/proc/drbd"
+		case_ low 50 -b---- -b---- Connected UpToDate/UpToDate
+		case_ lower 20 -b---- -b---- Connected UpToDate/UpToDate
+		case_ limits 95 -b---- -b---- Connected UpToDate/UpToDate --memory-free 100:90
+		case_ gone 800 -b---- - Connected UpToDate/UpToDate
+		echo "files 192.0.2.2" >"$r/var/lib/xenlive/lab/moved"
+		case_ moved 800 -b---- - Connected UpToDate/UpToDate
+		case_ crashed 800 ---sc- - Connected UpToDate/UpToDate
+		case_ extra 800 -b---- -b---- Connected UpToDate/UpToDate --guests web,tiny
+		case_ badopt 800 -b---- -b---- Connected UpToDate/UpToDate --memory-free lots
+		: >"$r/tmp/mock/broken"
+		case_ no-xl 800 -b---- -b---- Connected UpToDate/UpToDate
+	)
+	want="ok 0: OK - 800 MiB free, 2/2 guests running, 0/0 DRBD resources in sync | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+peer-away 2: CRITICAL - DRBD files WFConnection, UpToDate/DUnknown (800 MiB free, 2/2 guests running, 0/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=1;;1;0
+peer-syncing 1: WARNING - DRBD files syncing (SyncSource, UpToDate/Inconsistent) (800 MiB free, 2/2 guests running, 0/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=1;;1;0
+peer-back 0: OK - 800 MiB free, 2/2 guests running, 1/1 DRBD resources in sync | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+no-module 2: CRITICAL - DRBD files: drbd.ko not loaded (800 MiB free, 2/2 guests running, 0/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=1;;1;0
+low 1: WARNING - 50 MiB free (< 64) (50 MiB free, 2/2 guests running, 1/1 DRBD resources in sync) | free_mib=50;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+lower 2: CRITICAL - 20 MiB free (< 32) (20 MiB free, 2/2 guests running, 1/1 DRBD resources in sync) | free_mib=20;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+limits 1: WARNING - 95 MiB free (< 100) (95 MiB free, 2/2 guests running, 1/1 DRBD resources in sync) | free_mib=95;100;90;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+gone 2: CRITICAL - files not running (800 MiB free, 1/2 guests running, 1/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=1;;1;0 drbd_not_in_sync=0;;1;0
+moved 0: OK - 800 MiB free, 2/2 guests running, 1/1 DRBD resources in sync | free_mib=800;64;32;0 guests_down=0;;1;0 drbd_not_in_sync=0;;1;0
+crashed 2: CRITICAL - tiny crashed (800 MiB free, 1/2 guests running, 1/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=1;;1;0 drbd_not_in_sync=0;;1;0
+extra 2: CRITICAL - web not running (800 MiB free, 2/3 guests running, 1/1 DRBD resources in sync) | free_mib=800;64;32;0 guests_down=1;;1;0 drbd_not_in_sync=0;;1;0
+badopt 3: UNKNOWN - --memory-free takes WARN or WARN:CRIT in MiB, not 'lots'
+no-xl 3: UNKNOWN - the toolstack does not answer (xl info)"
+	if [ "$got" = "$want" ]; then ok "lab-check (xenlive-check: OK, WARNING, CRITICAL, UNKNOWN; DRBD peer away and back)"
+	else ko lab-check "got: $(echo "$got" | tr '\n' ';')"; fi
+	# what lab-shell lets the lab key run of it (xenlive-check --node):
+	# its two options, no --node, no other words
+	rm -f "$r/tmp/mock/broken"
+	got=$(for c in "xenlive-check --memory-free 900:100 --guests tiny" \
+		"xenlive-check --node 192.0.2.9" "xenlive-check --guests a;b" \
+		"xenlive-check --memory-free 1 --guests a --guests b"; do
+		in_root /usr/bin/env SSH_ORIGINAL_COMMAND="$c" /usr/lib/xenlive/lab-shell 2>&1 | cut -c 1-30
+	done)
+	want="WARNING - 800 MiB free (< 900)
+xenlive-lab: refused: not a la
+xenlive-lab: refused: not a la
+xenlive-lab: refused: not a la"
+	if [ "$got" = "$want" ]; then ok "lab-shell-check (lab-shell runs xenlive-check with its options only)"
+	else ko lab-shell-check "got: $(echo "$got" | tr '\n' ';')"; fi
+	for p in xl drbdadm; do mv "$r/tmp/mock/$p.real" "$r/usr/sbin/$p"; done
+	rm -rf "$r/tmp/mock" "$r/etc/drbd.d/files.res" "$r/var/lib/xenlive/lab/moved" "$r/proc/drbd"
+fi
+
+# The lab's view (status -l, for top and the status page) and `xenlive-lab
+# top`, against stand-ins for xl, xenstore-ls and drbdadm and a node
+# list with no other node (no LAN sweep, no SSH): each guest's state, CPU
+# time, address (its vif's MAC in dom0's ARP table), the DRBD resources;
+# top's CPU % from two rounds
+if [ "$(id -u)" -ne 0 ]; then
+	ko lab-top "needs root (chroot)"
+else
+	mkdir -p "$r/tmp/mock" "$r/etc/xenlive/lab" "$r/run/xenlive" "$r/etc/drbd.d" "$r/proc/net"
+	: >"$r/etc/xenlive/lab/lab.key"
+	: >"$r/run/xenlive/lab-nodes"
+	rm -f "$r"/etc/drbd.d/*.res
+	printf 'resource files {\n\tdevice /dev/drbd1;\n}\n' >"$r/etc/drbd.d/files.res"
+	echo "version: 8.4.11 (api:1/proto:86-101)" >"$r/proc/drbd"
+	printf '%s\n' "IP address       HW type     Flags       HW address            Mask     Device" \
+		"192.0.2.50       0x1         0x2         00:16:3e:00:00:01     *        xenbr0" \
+		"192.0.2.9        0x1         0x2         52:54:00:12:34:56     *        xenbr0" >"$r/proc/net/arp"
+	cat >"$r/tmp/mock/xl" <<'EOS'
+#!/bin/sh
+case $1 in
+info) echo "free_memory            : 812" ;;
+list) n=$(cat /tmp/mock/n 2>/dev/null || echo 0); echo $((n + 1)) >/tmp/mock/n
+	# 4 s between two lists, in which tiny used 2 s of CPU
+	echo "$((100 + n * 4)).00 0.00" >/proc/uptime
+	printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n'
+	printf '%-40s %5d %5d %5d     %s %9.1f\n' Domain-0 0 1024 2 r----- 50.0 \
+		tiny 3 32 1 -b---- $((10 + n * 2)).0 files 4 64 1 -b---- 7.0 ;;
+*) exit 1 ;;
+esac
+EOS
+	cat >"$r/tmp/mock/xenstore-ls" <<'EOS'
+#!/bin/sh
+printf '%s\n' '3 = ""' ' 0 = ""' '  frontend = "/local/domain/3/device/vif/0"' \
+	'  mac = "00:16:3E:00:00:01"' '4 = ""' ' 0 = ""' '  mac = "00:16:3e:00:00:02"'
+EOS
+	cat >"$r/tmp/mock/drbdadm" <<'EOS'
+#!/bin/sh
+case $1 in cstate) echo WFConnection ;; dstate) echo UpToDate/DUnknown ;; role) echo Primary/Unknown ;; esac
+EOS
+	chmod +x "$r"/tmp/mock/*
+	for p in xl drbdadm; do
+		mv "$r/usr/sbin/$p" "$r/tmp/mock/$p.real" && cp "$r/tmp/mock/$p" "$r/usr/sbin/$p"
+	done
+	cp "$r/tmp/mock/xenstore-ls" "$r/usr/sbin/"
+	# ip is a BusyBox applet, which ash prefers to any program in PATH: a
+	# copy of xenlive-lab gets xenbr0's address from a lanaddr of its own
+	sed 's|^\. /usr/lib/xenlive/lab-drbd\.sh$|&\nlanaddr() { echo 192.0.2.1/24; }|' \
+		"$r/usr/sbin/xenlive-lab" >"$r/tmp/mock/xenlive-lab"
+	chmod +x "$r/tmp/mock/xenlive-lab"
+	st=$(in_root /tmp/mock/xenlive-lab status -l 2>&1 |
+		sed 's/^node .*/node N/')
+	rm -f "$r/tmp/mock/n"
+	top=$(in_root /tmp/mock/xenlive-lab top -n 2 -d 1 2>&1 | sed -e 's/^xenlive-lab top: [^,]*, /top: /' \
+		-e 's/^[^ ]*  *\(tiny\|files\)/N \1/')
+	want_st="node N
+address 192.0.2.1
+free_mib 812
+guest tiny 32 -b---- 10.0 192.0.2.50
+guest files 64 -b---- 7.0 -
+drbd files WFConnection UpToDate/DUnknown Primary/Unknown"
+	if [ "$st" != "$want_st" ]; then ko lab-top "status -l: $(echo "$st" | tr '\n' ';')"
+	elif ! echo "$top" | grep -q '^top: 1 node(s), every 1 s$' ||
+		! echo "$top" | grep -qE '^N tiny +-b---- +32 +- +192.0.2.50$' ||
+		! echo "$top" | grep -qE '^N tiny +-b---- +32 +50.0 +192.0.2.50$' ||
+		! echo "$top" | grep -qE '^N files +-b---- +64 +0.0 +-$' ||
+		[ "$(echo "$top" | grep -c '^NODE  *GUEST  *STATE  *MEM-MiB  *CPU%  *ADDRESS$')" -ne 2 ]; then
+		ko lab-top "top: $(echo "$top" | tr '\n' ';')"
+	else ok "lab-top (status -l: state, CPU, address, DRBD; top: two rounds, CPU % 50.0)"; fi
+	# the status page's view: made when asked for (view.want newer), not
+	# again until asked again
+	: >"$r/run/xenlive/view.want"
+	rm -f "$r/tmp/mock/n"
+	in_root timeout 5 /tmp/mock/xenlive-lab view-loop >/dev/null 2>&1
+	v1=$(cat "$r/run/xenlive/view" 2>/dev/null)
+	rm -f "$r/tmp/mock/n"
+	in_root timeout 4 /tmp/mock/xenlive-lab view-loop >/dev/null 2>&1
+	if ! echo "$v1" | head -n 1 | grep -q '^time 20[0-9-]* [0-9:]*$' ||
+		[ "$(echo "$v1" | sed 1d)" != "$(echo "$st" | sed "s/^node N/node $(hostname)/")" ]; then
+		ko lab-view "view-loop wrote: $(echo "$v1" | tr '\n' ';')"
+	elif [ -f "$r/tmp/mock/n" ]; then
+		ko lab-view "view-loop asked xl again though no one asked for the page"
+	else ok "lab-view (the page's view made when asked for, only then)"; fi
+	for p in xl drbdadm; do mv "$r/tmp/mock/$p.real" "$r/usr/sbin/$p"; done
+	rm -rf "$r/run/xenlive/view" "$r/run/xenlive/view.want"
+	rm -rf "$r/tmp/mock" "$r/usr/sbin/xenstore-ls" "$r/etc/drbd.d/files.res" \
+		"$r/proc/drbd" "$r/proc/net/arp" "$r/proc/uptime" "$r/etc/xenlive/lab/lab.key" \
+		"$r/run/xenlive/lab-nodes"
+fi
+
 # HVM guests (hypervisor-src/devmodel): Xen's device model runs with musl's
 # loader alone and has the machine and devices libxl asks for; hvmloader,
 # SeaBIOS and the VGA BIOS are where libxl and QEMU look; libxl was built
@@ -566,27 +833,32 @@ else
 		'"usb-tablet"'; do
 		echo "$devices" | grep -q "name $d" || dm_bad="$dm_bad no device $d"
 	done
-	# the ROM of every device a default HVM config gets (libxl: cirrus-vga
-	# unless vga=, rtl8139 unless model=; usb = 1: the UHCI controller)
-	# or xenlive-guest's (VGA, e1000) is in its data dirs, unless libxl
-	# starts it without one (the NICs: our libxl patch 0004)
+	# every ROM file QEMU names: a VGA BIOS (Cirrus is libxl's default vga,
+	# stdvga xenlive-guest's) must be in its data dirs; a NIC's boot ROM
+	# is never loaded, libxl starts each NIC with romfile= (our patch
+	# 0004); the rest serve -kernel, KVM or boards HVM guests do not get
+	# (under Xen hvmloader, not QEMU, loads the BIOS). A name not known
+	# here fails: a device that came with devices.mak may need it.
 	roms=
-	for d in cirrus-vga VGA rtl8139 e1000 piix3-usb-uhci usb-tablet; do
-		rom=$(in_root "/$dm" -device "$d,help" 2>&1 |
-			sed -n 's/^ *romfile=.*(default: "\(.*\)")$/\1/p')
-		[ -n "$rom" ] || continue
-		case $d in
-		rtl8139|e1000)
-			grep -qa 'mac=%s,romfile=' "$r"/usr/lib/libxenlight.so.* ||
-				dm_bad="$dm_bad $d wants $rom and libxl gives it one" ;;
-		*)
+	for rom in $(strings -n 6 "$r/$dm" | grep -E '^[a-z0-9_-]+\.(bin|rom)$' | sort -u); do
+		case $rom in
+		vgabios-ramfb.bin) ;;  # ramfb: not in devices.mak
+		vgabios-*.bin)
 			found=
 			for dd in $datadirs; do [ -f "$r$dd/$rom" ] && found=1; done
-			[ -n "$found" ] || dm_bad="$dm_bad no $rom for $d in its data dirs"
+			[ -n "$found" ] || dm_bad="$dm_bad no $rom in its data dirs"
 			roms="$roms $rom" ;;
+		efi-*.rom|pxe-*.rom)
+			grep -qa 'mac=%s,romfile=' "$r"/usr/lib/libxenlight.so.* ||
+				dm_bad="$dm_bad libxl gives NICs their ROM ($rom), which dom0 lacks" ;;
+		bios.bin|pc.rom|linuxboot*.bin|multiboot*.bin|pvh.bin) ;;
+		*) dm_bad="$dm_bad QEMU names a ROM this check does not know: $rom" ;;
 		esac
 	done
-	[ -n "$roms" ] || dm_bad="$dm_bad no device names a ROM (-device X,help changed?)"
+	case $roms in
+	*vgabios-cirrus.bin*vgabios-stdvga.bin*) ;;
+	*) dm_bad="$dm_bad QEMU names no Cirrus and standard VGA BIOS ($roms)" ;;
+	esac
 	readelf -h "$r/usr/lib/xen/boot/hvmloader" 2>/dev/null | grep -q 'Class:.*ELF32' ||
 		dm_bad="$dm_bad hvmloader is not a 32-bit ELF"
 	grep -q "/$dm" "$r"/usr/lib/libxenlight.so.* ||

@@ -8,8 +8,8 @@
 set -eu
 
 prog=build-grub-efi
-# shellcheck source=../../../scripts/steplib.sh
-. "${SRC_ROOT:?}/scripts/steplib.sh"
+# shellcheck source=../../../scripts/step/steplib.sh
+. "${SRC_ROOT:?}/scripts/step/steplib.sh"
 : "${PIN_grub2_src:?}"
 
 # one_file GLOB: the pin's one file matching GLOB (the lock picks the version)

@@ -1,5 +1,5 @@
 # steplib.sh: sourced by every build-*.sh step script (directly, or through
-# hypervisor-src/toolstack/sysroot.sh), after it sets prog. Messages, a
+# sysroot.sh beside it), after it sets prog. Messages, a
 # clean environment, quiet logs and unpacking pinned Debian sources.
 # A step that sources it lists it as a `file` in its recipe, so that a change
 # here rebuilds it. Environment: builder/RECIPES.md.
