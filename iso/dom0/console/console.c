@@ -281,18 +281,14 @@ static void drawsmall(void)
 	refresh();
 }
 
-static void draw(void)
+/* header: the top lines, the host, network, medium and lab */
+static void header(void)
 {
-	char t[32], up[32], c[16], line[256];
-	int i, y, n = tablerows(), running = 0;
+	char t[32], up[32];
+	int i;
 	time_t now = time(0);
 	struct tm tm;
 
-	if (LINES < MINH || COLS < MINW) {
-		drawsmall();
-		return;
-	}
-	erase();
 	localtime_r(&now, &tm);
 	strftime(t, sizeof t, "%H:%M", &tm);
 	attron(A_REVERSE);
@@ -310,6 +306,19 @@ static void draw(void)
 	mvprintw(2, 0, "Network  %.*s", COLS - 10, sys.net);
 	mvprintw(3, 0, "Medium   %-22s Persistence %s", sys.medium, sys.persist);
 	mvprintw(4, 0, "Lab      %s", sys.lab);
+}
+
+static void draw(void)
+{
+	char up[32], c[16], line[256];
+	int i, y, n = tablerows(), running = 0;
+
+	if (LINES < MINH || COLS < MINW) {
+		drawsmall();
+		return;
+	}
+	erase();
+	header();
 	for (i = 0; i < nrows; i++) running += rows[i].g.domid >= 0;
 	rule(5);
 	mvprintw(5, 2, " Guests: %d running, %d stopped ", running, nrows - running);
@@ -342,7 +351,7 @@ static void draw(void)
 	rule(LINES - 4);
 	mvprintw(LINES - 3, 0, "%.*s", COLS, status);
 	mvprintw(LINES - 2, 0, "Enter console  s start  d shut down  r reboot  x destroy  v save/restore");
-	mvprintw(LINES - 1, 0, "m migrate  i info/VNC  n new  l lab  p persist  I install  ! shell  R/O  q");
+	mvprintw(LINES - 1, 0, "m migrate  i info  n new  l lab  w Wi-Fi  p persist  I install  ! shell  R/O q");
 	move(LINES - 3, 0);
 	refresh();
 }
@@ -427,8 +436,9 @@ static int confirm(const char *fmt, ...)
 }
 
 /* prompt: a line of text on the status line into buf (which may hold a
- * default); 1 on Enter, 0 on Esc */
-static int prompt(const char *q, char *buf, size_t size)
+ * default), shown as typed or, when secret, as one * per character; 1 on
+ * Enter, 0 on Esc (a secret buf is then wiped) */
+static int askline(const char *q, char *buf, size_t size, int secret)
 {
 	size_t n = strlen(buf);
 	int k;
@@ -442,7 +452,12 @@ static int prompt(const char *q, char *buf, size_t size)
 		attroff(A_BOLD);
 		addch(' ');
 		/* the end of a long answer stays in sight */
-		printw("%s", n > (size_t)COLS / 2 ? buf + n - COLS / 2 : buf);
+		if (secret) {
+			size_t i;
+			for (i = 0; i < n && i < (size_t)COLS / 2; i++) addch('*');
+		} else {
+			printw("%s", n > (size_t)COLS / 2 ? buf + n - COLS / 2 : buf);
+		}
 		refresh();
 		k = getkey(1000);
 		if (k == KEY_RESIZE) resize();
@@ -460,8 +475,14 @@ static int prompt(const char *q, char *buf, size_t size)
 		}
 	}
 	curs_set(0);
+	if (secret) memset(buf, 0, size);
 	say("cancelled");
 	return 0;
+}
+
+static int prompt(const char *q, char *buf, size_t size)
+{
+	return askline(q, buf, size, 0);
 }
 
 static void job(const char *what, const char *rm, char *const argv[])
@@ -830,6 +851,186 @@ static void act_lab(void)
 	}
 }
 
+/* The Wi-Fi page: xenlive-wifi's status and scan drawn over the table; a
+ * network picked, its passphrase typed (never shown, handed to
+ * xenlive-wifi on a pipe), joined in the background. */
+#define MAXNET 32
+
+struct net {
+	int dbm;
+	char sec[16];
+	char ssid[33 * 4];         /* as wpa_cli prints it */
+};
+
+/* wifiscan: `xenlive-wifi scan` into nets (SIGNAL SECURITY SSID, in
+ * columns of 8 and 11); their number, or -1 with why in err */
+static int wifiscan(struct net *nets, char *err, size_t size)
+{
+	static char out[8192];
+	char *argv[] = { "xenlive-wifi", "scan", 0 }, *p, *e;
+	int n = 0;
+
+	if (runout(argv, out, sizeof out) != 0) {
+		errline(out, err, size);
+		return -1;
+	}
+	for (p = out; *p && n < MAXNET; p = e) {
+		if ((e = strchr(p, '\n'))) *e++ = 0;
+		else e = p + strlen(p);
+		if (strlen(p) < 22 || sscanf(p, "%d %15s", &nets[n].dbm, nets[n].sec) != 2) continue;
+		snprintf(nets[n].ssid, sizeof nets[n].ssid, "%s", p + 21);
+		n++;
+	}
+	return n;
+}
+
+/* wifistatus: the last line of `xenlive-wifi status`, without its name */
+static void wifistatus(char *buf, size_t size)
+{
+	char out[1024], line[256], *argv[] = { "xenlive-wifi", "status", 0 };
+
+	runout(argv, out, sizeof out);
+	lastline(out, line, sizeof line);
+	snprintf(buf, size, "%s", strncmp(line, "xenlive-wifi: ", 14) ? line : line + 14);
+}
+
+/* bars: a network's signal as 0 to 4 bars */
+static const char *bars(int dbm)
+{
+	static const char *b[] = { "    ", "#   ", "##  ", "### ", "####" };
+	return b[dbm >= -55 ? 4 : dbm >= -65 ? 3 : dbm >= -75 ? 2 : dbm >= -85 ? 1 : 0];
+}
+
+static void drawwifi(const struct net *nets, int n, int wsel, const char *wstat)
+{
+	int i;
+
+	if (LINES < MINH || COLS < MINW) {
+		drawsmall();
+		return;
+	}
+	erase();
+	header();
+	rule(TOP - 2);
+	mvprintw(TOP - 2, 2, " Wi-Fi ");
+	mvprintw(TOP - 1, 0, "  %.*s", COLS - 3, wstat);
+	attron(A_BOLD);
+	mvprintw(TOP, 0, "  %-12s %-11s %s", "SIGNAL dBm", "SECURITY", "NETWORK");
+	attroff(A_BOLD);
+	for (i = 0; i < n && TOP + 1 + i < LINES - BOTTOM; i++) {
+		if (i == wsel) attron(A_REVERSE);
+		mvprintw(TOP + 1 + i, 0, "%c %4d %s   %-11s %-*.*s", i == wsel ? '>' : ' ', nets[i].dbm,
+		         bars(nets[i].dbm), nets[i].sec, COLS - 28, COLS - 28, nets[i].ssid);
+		if (i == wsel) attroff(A_REVERSE);
+	}
+	if (!n) mvprintw(TOP + 1, 2, "no networks in range: r scans again");
+	rule(LINES - 4);
+	mvprintw(LINES - 3, 0, "%.*s", COLS, status);
+	mvprintw(LINES - 2, 0, "arrows choose a network  Enter join  r scan again  f forget  o Wi-Fi off");
+	mvprintw(LINES - 1, 0, "Esc or q back to the guests");
+	move(LINES - 3, 0);
+	refresh();
+}
+
+static void wifijoin(const struct net *nt)
+{
+	char pass[72] = "", q[128], in[80], what[96], err[256];
+	char *argv[] = { "xenlive-wifi", "connect", 0, "--passphrase-file", "-", 0, 0 };
+	struct job *j;
+	int k;
+
+	if (!strcmp(nt->sec, "enterprise") || !strcmp(nt->sec, "WEP")) {
+		say("'%s' is %s: not supported", nt->ssid, !strcmp(nt->sec, "WEP") ? "WEP" : "enterprise (802.1X)");
+		return;
+	}
+	argv[2] = (char *)nt->ssid;
+	if (strcmp(nt->sec, "open")) {
+		snprintf(q, sizeof q, "Passphrase for '%.24s' (not shown; Esc cancels):", nt->ssid);
+		if (!askline(q, pass, sizeof pass, 1)) return;
+		if (strlen(pass) < 8 || strlen(pass) > 63) {
+			say("a WPA passphrase has 8 to 63 characters, this one %zu", strlen(pass));
+			memset(pass, 0, sizeof pass);
+			return;
+		}
+	} else {
+		argv[3] = 0;
+	}
+	k = ask("Keep this network for the next boots (needs persistence)? y/n");
+	if (k == 'y' || k == 'Y') argv[argv[3] ? 5 : 3] = "--save";
+	snprintf(in, sizeof in, "%s\n", pass);
+	memset(pass, 0, sizeof pass);
+	snprintf(what, sizeof what, "join Wi-Fi '%.32s'", nt->ssid);
+	j = jobstartin(what, argv, argv[3] ? in : 0, err, sizeof err);
+	memset(in, 0, sizeof in);
+	if (!j) say("%s failed: %s", what, err);
+	else say("%s ...", what);
+}
+
+static void act_wifi(void)
+{
+	static struct net nets[MAXNET];
+	char err[256], wstat[256];
+	char *fargv[] = { "xenlive-wifi", "forget", 0 }, *oargv[] = { "xenlive-wifi", "off", 0 };
+	int n, wsel = 0, k, i, busy;
+
+	say("Wi-Fi: looking for networks (xenlive-wifi scan) ...");
+	draw();
+	if ((n = wifiscan(nets, err, sizeof err)) < 0) {
+		say("Wi-Fi: %s", err);
+		return;
+	}
+	wifistatus(wstat, sizeof wstat);
+	say("Wi-Fi: %d network%s in range", n, n == 1 ? "" : "s");
+	drawwifi(nets, n, wsel, wstat);
+	while (!stop) {
+		for (busy = i = 0; i < NJOBS; i++) busy |= jobs[i].pid != 0;
+		k = getkey(1000);
+		if (k == KEY_RESIZE) resize();
+		if (k == ERR || k == KEY_RESIZE) {
+			/* a job just ended: what it changed */
+			for (i = 0; i < NJOBS && !jobs[i].pid; i++)
+				;
+			if (busy && i == NJOBS) {
+				gather(SOME);
+				wifistatus(wstat, sizeof wstat);
+			}
+			drawwifi(nets, n, wsel, wstat);
+			continue;
+		}
+		switch (k) {
+		case KEY_UP: case 'k': if (wsel > 0) wsel--; break;
+		case KEY_DOWN: case 'j': if (wsel < n - 1) wsel++; break;
+		case '\r': case '\n': case KEY_ENTER:
+			if (n) wifijoin(&nets[wsel]);
+			break;
+		case 'r':
+			say("Wi-Fi: looking for networks (xenlive-wifi scan) ...");
+			drawwifi(nets, n, wsel, wstat);
+			if ((i = wifiscan(nets, err, sizeof err)) < 0) {
+				say("Wi-Fi: %s", err);
+				n = 0;
+			} else {
+				n = i;
+				say("Wi-Fi: %d network%s in range", n, n == 1 ? "" : "s");
+			}
+			if (wsel >= n) wsel = n ? n - 1 : 0;
+			wifistatus(wstat, sizeof wstat);
+			break;
+		case 'f':
+			if (confirm("Forget the network joined now (its saved copy too) and leave it?"))
+				job("forget the Wi-Fi network (xenlive-wifi forget)", 0, fargv);
+			break;
+		case 'o':
+			job("Wi-Fi off (xenlive-wifi off)", 0, oargv);
+			break;
+		case 12: clearok(curscr, TRUE); break;
+		case 27: case 'q': return;
+		default: break;
+		}
+		drawwifi(nets, n, wsel, wstat);
+	}
+}
+
 static void act_shell(void)
 {
 	char *argv[] = { "/bin/sh", "-l", 0 };
@@ -935,6 +1136,7 @@ int main(int argc, char **argv)
 		case 'i': act_info(); break;
 		case 'n': act_new(); break;
 		case 'l': act_lab(); break;
+		case 'w': act_wifi(); break;
 		case 'p': act_persist(); break;
 		case 'I': act_install(); break;
 		case '!': case KEY_F(2): act_shell(); break;

@@ -73,22 +73,33 @@ int runfg(char *const argv[], const char *intro, int pause)
 	return st;
 }
 
-/* spawn: argv with stdin /dev/null and stdout+stderr into a pipe, in a
- * session of its own (no signal from the terminal); the pipe's read end */
-static pid_t spawn(char *const argv[], int *fd)
+/* spawn: argv with stdin /dev/null, or a pipe holding in (when not 0),
+ * and stdout+stderr into a pipe, in a session of its own (no signal from
+ * the terminal); the pipe's read end */
+static pid_t spawn(char *const argv[], const char *in, int *fd)
 {
-	int p[2];
+	int p[2], q[2] = { -1, -1 };
 	pid_t pid;
 
 	if (pipe(p) < 0) return -1;
-	pid = fork();
-	if (pid < 0) {
+	/* in is short (a passphrase): the pipe holds it before the child reads */
+	if (in && (strlen(in) > 4096 || pipe(q) < 0)) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		if (in) {
+			close(q[0]);
+			close(q[1]);
+		}
+		return -1;
+	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = in ? q[0] : open("/dev/null", O_RDONLY);
 
 		setsid();
 		if (null >= 0) dup2(null, 0);
@@ -96,9 +107,22 @@ static pid_t spawn(char *const argv[], int *fd)
 		dup2(p[1], 2);
 		close(p[0]);
 		close(p[1]);
+		if (in) {
+			close(q[0]);
+			close(q[1]);
+		}
 		child(argv);
 	}
 	close(p[1]);
+	if (in) {
+		size_t n = strlen(in);
+		ssize_t w;
+
+		close(q[0]);
+		while ((w = write(q[1], in, n)) < 0 && errno == EINTR)
+			;
+		close(q[1]);
+	}
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	*fd = p[0];
 	return pid;
@@ -127,7 +151,7 @@ int runout(char *const argv[], char *buf, size_t size)
 	size_t len = 0;
 	ssize_t n;
 	int fd;
-	pid_t pid = spawn(argv, &fd);
+	pid_t pid = spawn(argv, 0, &fd);
 
 	buf[0] = 0;
 	if (pid < 0) return -1;
@@ -141,7 +165,7 @@ int runout(char *const argv[], char *buf, size_t size)
 	return waitfor(pid);
 }
 
-struct job *jobstart(const char *what, char *const argv[], char *err, size_t size)
+struct job *jobstartin(const char *what, char *const argv[], const char *in, char *err, size_t size)
 {
 	struct job *j;
 	int i;
@@ -154,7 +178,7 @@ struct job *jobstart(const char *what, char *const argv[], char *err, size_t siz
 	}
 	j = &jobs[i];
 	memset(j, 0, sizeof *j);
-	j->pid = spawn(argv, &j->fd);
+	j->pid = spawn(argv, in, &j->fd);
 	if (j->pid < 0) {
 		snprintf(err, size, "unable to run %s: %s", argv[0], strerror(errno));
 		j->pid = 0;
@@ -163,6 +187,11 @@ struct job *jobstart(const char *what, char *const argv[], char *err, size_t siz
 	fcntl(j->fd, F_SETFL, O_NONBLOCK);
 	snprintf(j->what, sizeof j->what, "%s", what);
 	return j;
+}
+
+struct job *jobstart(const char *what, char *const argv[], char *err, size_t size)
+{
+	return jobstartin(what, argv, 0, err, size);
 }
 
 void lastline(const char *out, char *buf, size_t size)

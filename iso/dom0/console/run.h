@@ -21,6 +21,9 @@ int runout(char *const argv[], char *buf, size_t size);
 /* jobstart: argv in the background, stdin /dev/null, output kept; the job
  * or 0 (with a message in err) */
 struct job *jobstart(const char *what, char *const argv[], char *err, size_t size);
+/* jobstartin: the same with in (a line or two, such as a passphrase) on
+ * its stdin, through a pipe: never in a file, never an argument */
+struct job *jobstartin(const char *what, char *const argv[], const char *in, char *err, size_t size);
 /* jobread: reads what job j wrote; 1 when it ended, with its one-line
  * result (success or its error) in msg */
 int jobread(struct job *j, char *msg, size_t size);

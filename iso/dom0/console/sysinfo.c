@@ -22,6 +22,7 @@
 #define MEDIUM   "/run/xenlive/medium"
 #define PERSIST  "/run/xenlive/persist"
 #define FETCH    "/run/xenlive/fetch"
+#define WIFISSID "/run/xenlive-wifi/ssid"
 #define LABPID   "/var/run/xenlive-lab.pid"
 #define LEASES   "/var/lib/udhcpd/" BR ".leases"
 #define UDHCPD   "/var/run/udhcpd." BR ".pid"
@@ -92,10 +93,20 @@ static int isnic(const char *n)
 	return !strcmp(t, "1");
 }
 
+/* iswifi: a Wi-Fi interface (xenlive-wifi's uplink) */
+static int iswifi(const char *n)
+{
+	char p[300];
+
+	snprintf(p, sizeof p, "/sys/class/net/%s/phy80211", n);
+	return exists(p);
+}
+
 static void network(char *buf, size_t size)
 {
 	struct ifaddrs *ifs = 0;
 	char braddr[INET_ADDRSTRLEN], a[INET_ADDRSTRLEN], port[256] = "", up[256] = "", upaddr[INET_ADDRSTRLEN] = "";
+	char ssid[64] = "";
 	DIR *d;
 	struct dirent *e;
 
@@ -124,13 +135,29 @@ static void network(char *buf, size_t size)
 		}
 		closedir(d);
 	}
+	/* else a Wi-Fi interface with an address (xenlive-wifi) */
+	if (!port[0] && !up[0] && (d = opendir("/sys/class/net"))) {
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.' || !iswifi(e->d_name)) continue;
+			addrof(ifs, e->d_name, a, sizeof a);
+			if (a[0] && !up[0]) {
+				snprintf(up, sizeof up, "Wi-Fi %.16s", e->d_name);
+				snprintf(upaddr, sizeof upaddr, "%s", a);
+				readline(WIFISSID, ssid, sizeof ssid);
+			}
+		}
+		closedir(d);
+	}
 	if (ifs) freeifaddrs(ifs);
 	if (port[0] && braddr[0])
 		snprintf(buf, size, "wired %.16s, %s by DHCP; guests are on that LAN", port, braddr);
 	else if (port[0])
 		snprintf(buf, size, "wired %.16s, no address yet; guests are on its LAN", port);
+	else if (up[0] && ssid[0])
+		snprintf(buf, size, "%s %s '%s'; guests reach it by NAT from %s %s",
+		         up, upaddr, ssid, BR, braddr[0] ? braddr : "-");
 	else if (up[0])
-		snprintf(buf, size, "host-only %s %s; guests reach out by NAT via %.16s %s",
+		snprintf(buf, size, "host-only %s %s; guests reach out by NAT via %.22s %s",
 		         BR, braddr[0] ? braddr : "-", up, upaddr);
 	else
 		snprintf(buf, size, "host-only %s %s; no uplink: guests reach dom0 only",
