@@ -298,8 +298,9 @@ def check_wifi(con, deadline):
             gsh = console_login(con, GUESTS[0], deadline)
         except TimeoutError as e:
             return False, str(e)
-        gsh.run("(until wget -q -T 2 -O /dev/null http://192.168.77.1/cgi-bin/"
-                "reached; do usleep 200000; done) >/dev/null 2>&1 &", deadline)
+        gsh.run("{ (until wget -q -T 2 -O /dev/null http://192.168.77.1/"
+                "cgi-bin/reached; do usleep 200000; done) >/dev/null 2>&1 & }",
+                deadline)
         sh = console_leave(con, deadline)
         if not sh:
             return False, "Ctrl-] did not return from xl console to dom0"
