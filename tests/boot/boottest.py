@@ -275,12 +275,15 @@ def check_wifi(con, deadline):
             "xenlive-wifi scan; tail -n 15 $W/ap.log; nsenter -t $N -n iw dev; "
             "iw dev $D scan | grep -i -e ssid -e signal", time.monotonic() + 120))
     signal = m.group(1)
+    mark = len(con.text())
     out = sh.run("s=$(date +%s); xenlive-wifi connect xl-wpa2 --passphrase-file "
                  "$W/bad; echo rc-$? secs-$(($(date +%s) - s)) "
                  "addr-$(ip -4 -o addr show dev $D | wc -l)", deadline)
     m = re.search(r"rc-(\d+) secs-(\d+) addr-(\d+)", out)
+    # one line says it; no line claims a network joined was lost
     if not m or m.group(1) != "1" or "refused the passphrase" not in out or \
-            int(m.group(2)) > 20 or m.group(3) != "0":
+            int(m.group(2)) > 20 or m.group(3) != "0" or \
+            "left or lost the network" in con.text()[mark:]:
         return False, "a wrong passphrase was not refused within 20 s, " \
             "cleanly: %r" % out
     refused = "%s s" % m.group(2)
