@@ -218,9 +218,9 @@ def check_wifi(con, deadline):
     interface; the radio blocked by rfkill is refused with how to unblock;
     the AP turned WPA3-SAE: connect --save joins it, the saved file has
     mode 0600; forget removes it and turns Wi-Fi off (no address, no
-    wpa_supplicant, nothing in /run). Also: live/wifi.sfs was mounted and
-    its drivers and firmware are where modprobe and the kernel look.
-    (passed, why)."""
+    wpa_supplicant, nothing in /run); joined again, it is left up, with
+    the access point. Also: live/wifi.sfs was mounted and its drivers
+    and firmware are where modprobe and the kernel look. (passed, why)."""
     sh = Shell(con, len(con.text()))
     out = sh.run("v=/lib/modules/$(uname -r); echo sfs-$(grep -c "
                  "'iwlwifi$' $v/modules.alias)-$(ls $v/kernel/drivers/net/"
@@ -410,7 +410,11 @@ def check_wifi(con, deadline):
             not re.search(r"%s: off\n" % wlan, out) or \
             "saved-0-addr-0-run-0-wpa-1-cli-0\n" not in out:
         return False, "forget/off left something up: %r" % out
-    sh.run("kill $(cat $W/ap.pid $W/udhcpd.pid) $N", deadline)
+    # Wi-Fi up again, for the cable to take over from
+    out = sh.run("xenlive-wifi connect xl-wpa3 --passphrase-file $W/good; "
+                 "echo rc-$?", deadline)
+    if "rc-0\n" not in out:
+        return False, "WPA3-SAE: connect after forget failed: %r" % out
     return True, "no Wi-Fi device before mac80211_hwsim; scan: xl-wpa2 " \
         "at %s dBm; wrong passphrase refused after %s; WPA2-PSK: %s %s by " \
         "DHCP, status connected, dom0 and %s (ping, wget through NAT) reach " \
@@ -472,20 +476,40 @@ def check_wifi_dash(con, deadline):
     return None
 
 
-def check_uplink(con, deadline, since, ready, mon):
+def check_uplink(con, deadline, since, ready, mon, wifitime):
     """The NIC's cable is unplugged at boot: xenbr0 comes up host-only.
-    Plugged in later, the NIC gets an address by DHCP and the guests reach
-    the LAN through NAT: logged in on tiny's console with `xl console`,
-    a download from a web server on the LAN (the test's, on the host's
-    loopback, 10.0.2.2 in QEMU's network) works; Ctrl-] leaves the console."""
-    host = con.wait_for(r"xenlive: network: no link, xenbr0 host-only", deadline)
+    Then the Wi-Fi test (check_wifi, in wifitime seconds of its own),
+    which leaves dom0 on the simulated Wi-Fi. The cable plugged in, the
+    NIC gets an address by DHCP and takes over as the uplink: dom0's
+    default route goes through it, before Wi-Fi's, and the guests reach
+    the LAN through NAT: logged in on tiny's console with `xl console`, a
+    download from a web server on the LAN (the test's, on the host's
+    loopback, 10.0.2.2 in QEMU's network) works; Ctrl-] leaves the
+    console."""
+    con.wait_for(r"xenlive: network: no link, xenbr0 host-only", deadline)
     summary = con.wait_for(r"xenlive: guests: (\d+) of (\d+) started", deadline)
     if summary.group(1) == "0":
         return False, "no guest started: %s" % summary.group(0), con
+    wok, wwhy = check_wifi(con, time.monotonic() + wifitime)
+    if not wok:
+        return False, "Wi-Fi: %s" % wwhy, con
+    deadline += wifitime
     plugged = con.elapsed()
+    mark = len(con.text())
     monitor(mon, "set_link n0 on", deadline)
-    up = con.wait_for(r"xenlive: network: uplink (\S+), (\S+) by DHCP",
-                      deadline, host.end())
+    up = con.wait_for(r"xenlive: network: uplink (eth\d+), (\S+) by DHCP",
+                      deadline, mark)
+    sh = Shell(con, len(con.text()))
+    out = sh.run("ip -4 route show default | sed 's/^/route-/'; "
+                 "xenlive-wifi status", deadline)
+    routes = re.findall(r"route-default via \S+ dev (\w+)(?: proto \w+)?"
+                        r"(?: metric (\d+))?", out)
+    best = min(routes, key=lambda r: int(r[1] or 0)) if routes else None
+    if not best or best[0] != up.group(1) or \
+            not any(r[0] != up.group(1) for r in routes) or \
+            "connected to 'xl-wpa3'" not in out:
+        return False, "with Wi-Fi up, the cable's lease did not take over " \
+            "dom0's default route, or Wi-Fi went away: %r" % out, con
     token = "xenlive-%d" % os.getpid()
     with tempfile.TemporaryDirectory() as www:
         with open(os.path.join(www, "token.txt"), "w") as f:
@@ -512,13 +536,16 @@ def check_uplink(con, deadline, since, ready, mon):
         finally:
             srv.shutdown()
             srv.server_close()
-    if not console_leave(con, deadline):
+    sh = console_leave(con, deadline)
+    if not sh:
         return False, "Ctrl-] did not return from xl console to dom0", con
+    sh.run("xenlive-wifi off; kill $(cat $W/ap.pid $W/udhcpd.pid) $N", deadline)
     return True, "dom0 ready after %.1fs, host-only xenbr0 without link; " \
-        "%s; link up after %.1fs: %s got %s by DHCP; xl console %s: login " \
-        "prompt, root shell, download from the LAN through NAT; back in " \
-        "dom0 with Ctrl-]" % (ready, summary.group(0), plugged, up.group(1),
-                             up.group(2), GUESTS[0]), con
+        "%s; Wi-Fi: %s; link up after %.1fs: %s got %s by DHCP, dom0's " \
+        "default route before Wi-Fi's; xl console %s: login prompt, root " \
+        "shell, download from the LAN through NAT; back in dom0 with " \
+        "Ctrl-]" % (ready, summary.group(0), wwhy, plugged, up.group(1),
+                    up.group(2), GUESTS[0]), con
 
 
 # a guest's row in the dashboard's table (xenlive-console): selection mark,
@@ -1638,14 +1665,11 @@ def run_case(case, iso, timeout, logdir, mem):
         if case == "lan":
             return check_lan(con, deadline, got.end(), ready)
         if case == "uplink":
-            return check_uplink(con, deadline, got.end(), ready, mon)
+            # the Wi-Fi test, with its own time, while the cable is out
+            return check_uplink(con, deadline, got.end(), ready, mon,
+                                timeout * 1.5)
         if case == "nodhcp":
-            ok, why, con = check_nodhcp(con, deadline, got.end(), ready)
-            # the Wi-Fi test on its host-only xenbr0, with its own time;
-            # it needs only the guests up, not the order nodhcp checks
-            con.wait_for(r"xenlive: guests: \d+ of \d+ started", deadline)
-            wok, wwhy = check_wifi(con, time.monotonic() + timeout * 1.5)
-            return ok and wok, "%s; Wi-Fi: %s" % (why, wwhy), con
+            return check_nodhcp(con, deadline, got.end(), ready)
         if case == "hvm":
             return check_hvm(con, deadline, got.end())
         if case == "nohvm":
