@@ -18,7 +18,11 @@ unpack "$PIN_openssl_src"
 debian_patches "$PIN_openssl_src" '*'
 cd src
 say "configure"
-quiet configure.log ./Configure linux-x86_64 CC="$CC" \
+# the compiler by name, from PATH: OpenSSL keeps its command line in the
+# library (OpenSSL_version's "compiler:"), and $CC is a path in this
+# step's folder
+PATH=${CC%/*}:$PATH
+quiet configure.log ./Configure linux-x86_64 CC="${CC##*/}" \
 	CFLAGS="-Os -ffunction-sections -fdata-sections" \
 	--prefix=/usr --libdir=lib --openssldir=/etc/ssl \
 	no-shared no-module no-engine no-dso no-asm no-async no-afalgeng \
