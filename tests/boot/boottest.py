@@ -287,6 +287,11 @@ def check_wifi(con, deadline):
         return False, "a wrong passphrase was not refused within 20 s, " \
             "cleanly: %r" % out
     refused = "%s s" % m.group(2)
+    out = sh.run("xenlive-wifi connect nosuchnet --passphrase-file $W/good; "
+                 "echo rc-$?", deadline)
+    if not re.search(r"no network named 'nosuchnet' in range of \w+", out) or \
+            "rc-1\n" not in out:
+        return False, "an SSID not in range was not refused: %r" % out
     bench = os.environ.get("XENLIVE_BENCH")
     if bench:
         # make bench: tiny asks the access point's server (a CGI that notes
@@ -416,7 +421,8 @@ def check_wifi(con, deadline):
     if "rc-0\n" not in out:
         return False, "WPA3-SAE: connect after forget failed: %r" % out
     return True, "no Wi-Fi device before mac80211_hwsim; scan: xl-wpa2 " \
-        "at %s dBm; wrong passphrase refused after %s; WPA2-PSK: %s %s by " \
+        "at %s dBm; wrong passphrase refused after %s, an SSID not in range " \
+        "too; WPA2-PSK: %s %s by " \
         "DHCP, status connected, dom0 and %s (ping, wget through NAT) reach " \
         "the AP's side; AP stopped: lost, said so; AP back: rejoined by " \
         "itself in %.0f s; rfkill block refused; the dashboard's Wi-Fi page " \

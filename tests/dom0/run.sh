@@ -917,5 +917,36 @@ else
 	else ok "wifi-tools ($v_wpa $(wc -c <"$r/usr/sbin/wpa_supplicant") bytes, $v_cli, $v_iw; musl; regulatory.db; no Wi-Fi modules in the root)"; fi
 fi
 
+# xenlive-wifi without a Wi-Fi interface (the chroot has no /sys): one
+# line each, exit 1, naming the firmware file a driver missed (from a
+# stand-in dmesg), or saying the medium has no Wi-Fi drivers; a connect
+# without its SSID is misuse (usage, exit 100)
+if [ "$(id -u)" != 0 ]; then
+	ko wifi-errors "needs root (chroot)"
+else
+	wifi_bad=
+	wifi_run() { in_root /usr/sbin/xenlive-wifi "$@" >"$t/wifi.out" 2>&1; echo $?; }
+	rm -rf "$r/run/xenlive"
+	rc=$(wifi_run scan)
+	[ "$rc" = 1 ] && [ "$(wc -l <"$t/wifi.out")" = 1 ] && grep -q 'no Wi-Fi device (and this medium has no Wi-Fi drivers or firmware: live/wifi.sfs is missing)' "$t/wifi.out" ||
+		wifi_bad="$wifi_bad no-sfs: exit $rc, $(cat "$t/wifi.out")"
+	mkdir -p "$r/run/xenlive/wifi/firmware"
+	rc=$(wifi_run status)
+	[ "$rc" = 1 ] && grep -q 'no Wi-Fi device (no network interface has /sys/class/net/\*/phy80211)' "$t/wifi.out" ||
+		wifi_bad="$wifi_bad no-device: exit $rc, $(cat "$t/wifi.out")"
+	printf '#!/bin/sh\necho "[    3.1] iwlwifi 0000:00:14.3: Direct firmware load for iwlwifi-so-a0-gf-a0-72.ucode failed with error -2"\n' >"$r/usr/sbin/dmesg"
+	chmod 755 "$r/usr/sbin/dmesg"
+	rc=$(wifi_run connect home)
+	[ "$rc" = 1 ] && grep -q "its driver did not find the firmware /lib/firmware/iwlwifi-so-a0-gf-a0-72.ucode" "$t/wifi.out" ||
+		wifi_bad="$wifi_bad no-firmware: exit $rc, $(cat "$t/wifi.out")"
+	rm -f "$r/usr/sbin/dmesg"
+	rm -rf "$r/run/xenlive"
+	rc=$(wifi_run connect)
+	[ "$rc" = 100 ] && grep -q '^usage: xenlive-wifi' "$t/wifi.out" ||
+		wifi_bad="$wifi_bad connect-without-ssid: exit $rc"
+	if [ -n "$wifi_bad" ]; then ko wifi-errors "$wifi_bad"
+	else ok "wifi-errors (no wifi.sfs, no interface, a missing firmware file named, misuse)"; fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
