@@ -444,8 +444,9 @@ def check_wifi_dash(con, deadline):
         d.key(b"w")
         end = min(deadline, time.monotonic() + 90)
         while True:
+            # the scan's result, or its error (not "looking for networks")
             d.wait(lambda x: "in range" in x.text() or
-                   re.search(r"^Wi-Fi: ", x.text(), re.M), end,
+                   re.search(r"^Wi-Fi: (?!looking)", x.text(), re.M), end,
                    "the Wi-Fi page did not come")
             if re.search(r">\s+-\d+ [# ]{4}\s+WPA2\s+xl-wpa2\s*$", d.text(), re.M):
                 break
