@@ -308,6 +308,18 @@ static void header(void)
 	mvprintw(4, 0, "Lab      %s", sys.lab);
 }
 
+/* footer: the bottom lines, a rule, the status line and two lines of
+ * keys; then the screen is brought up to date */
+static void footer(const char *keys1, const char *keys2)
+{
+	rule(LINES - 4);
+	mvprintw(LINES - 3, 0, "%.*s", COLS, status);
+	mvprintw(LINES - 2, 0, "%s", keys1);
+	mvprintw(LINES - 1, 0, "%s", keys2);
+	move(LINES - 3, 0);
+	refresh();
+}
+
 static void draw(void)
 {
 	char up[32], c[16], line[256];
@@ -348,12 +360,8 @@ static void draw(void)
 	/* more guests above or below */
 	if (top > 0) mvaddch(TOP, COLS - 1, '^');
 	if (top + n < nrows) mvaddch(TOP + n - 1, COLS - 1, 'v');
-	rule(LINES - 4);
-	mvprintw(LINES - 3, 0, "%.*s", COLS, status);
-	mvprintw(LINES - 2, 0, "Enter console  s start  d shut down  r reboot  x destroy  v save/restore");
-	mvprintw(LINES - 1, 0, "m migrate  i info  n new  l lab  w Wi-Fi  p persist  I install  ! shell  R/O q");
-	move(LINES - 3, 0);
-	refresh();
+	footer("Enter console  s start  d shut down  r reboot  x destroy  v save/restore",
+	       "m migrate  i info  n new  l lab  w Wi-Fi  p persist  I install  ! shell  R/O q");
 }
 
 /* resize: the terminal's new size, from the kernel */
@@ -924,12 +932,8 @@ static void drawwifi(const struct net *nets, int n, int wsel, const char *wstat)
 		if (i == wsel) attroff(A_REVERSE);
 	}
 	if (!n) mvprintw(TOP + 1, 2, "no networks in range: r scans again");
-	rule(LINES - 4);
-	mvprintw(LINES - 3, 0, "%.*s", COLS, status);
-	mvprintw(LINES - 2, 0, "arrows choose a network  Enter join  r scan again  f forget  o Wi-Fi off");
-	mvprintw(LINES - 1, 0, "Esc or q back to the guests");
-	move(LINES - 3, 0);
-	refresh();
+	footer("arrows choose a network  Enter join  r scan again  f forget  o Wi-Fi off",
+	       "Esc or q back to the guests");
 }
 
 static void wifijoin(const struct net *nt)

@@ -102,11 +102,33 @@ static int iswifi(const char *n)
 	return exists(p);
 }
 
+/* firstup: the first interface that is(name) says is one, with an IPv4
+ * address: its name and address; 1 if there is one */
+static int firstup(struct ifaddrs *ifs, int (*is)(const char *), char *name, size_t nsize,
+                   char *addr, size_t asize)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+	int found = 0;
+
+	if (!d) return 0;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !is(e->d_name)) continue;
+		addrof(ifs, e->d_name, addr, asize);
+		if (addr[0]) {
+			snprintf(name, nsize, "%s", e->d_name);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 static void network(char *buf, size_t size)
 {
 	struct ifaddrs *ifs = 0;
-	char braddr[INET_ADDRSTRLEN], a[INET_ADDRSTRLEN], port[256] = "", up[256] = "", upaddr[INET_ADDRSTRLEN] = "";
-	char ssid[64] = "";
+	char braddr[INET_ADDRSTRLEN], port[256] = "", up[256] = "", upaddr[INET_ADDRSTRLEN] = "";
+	char ssid[64] = "", wif[256];
 	DIR *d;
 	struct dirent *e;
 
@@ -123,30 +145,12 @@ static void network(char *buf, size_t size)
 				snprintf(port, sizeof port, "%s", e->d_name);
 		closedir(d);
 	}
-	/* else a NIC with an address of its own (udhcpc found an uplink later) */
-	if (!port[0] && (d = opendir("/sys/class/net"))) {
-		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.' || !isnic(e->d_name)) continue;
-			addrof(ifs, e->d_name, a, sizeof a);
-			if (a[0] && !up[0]) {
-				snprintf(up, sizeof up, "%s", e->d_name);
-				snprintf(upaddr, sizeof upaddr, "%s", a);
-			}
-		}
-		closedir(d);
-	}
-	/* else a Wi-Fi interface with an address (xenlive-wifi) */
-	if (!port[0] && !up[0] && (d = opendir("/sys/class/net"))) {
-		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.' || !iswifi(e->d_name)) continue;
-			addrof(ifs, e->d_name, a, sizeof a);
-			if (a[0] && !up[0]) {
-				snprintf(up, sizeof up, "Wi-Fi %.16s", e->d_name);
-				snprintf(upaddr, sizeof upaddr, "%s", a);
-				readline(WIFISSID, ssid, sizeof ssid);
-			}
-		}
-		closedir(d);
+	/* else a NIC with an address of its own (udhcpc found an uplink
+	 * later), else a Wi-Fi interface with one (xenlive-wifi) */
+	if (!port[0] && !firstup(ifs, isnic, up, sizeof up, upaddr, sizeof upaddr) &&
+	    firstup(ifs, iswifi, wif, sizeof wif, upaddr, sizeof upaddr)) {
+		snprintf(up, sizeof up, "Wi-Fi %.16s", wif);
+		readline(WIFISSID, ssid, sizeof ssid);
 	}
 	if (ifs) freeifaddrs(ifs);
 	if (port[0] && braddr[0])
