@@ -1402,14 +1402,12 @@ def inner(iso, netboot, timeout, logdir, mem, cases):
                     report(rest, False, "not run: no lab", False)
                 break
     except Stalled as e:
-        if passed + failed:
-            report("boot", False, "%s after %.0fs" % (e, time.monotonic() - start))
-        else:
-            # a stalled first boot (see harness.STALL): main() boots the
-            # lab once more
-            print("AGAIN lab: %s; booting both machines once more" % e,
-                  flush=True)
-            stalled = True
+        # the first boot of A or B stalled (harness.STALL; a case's own
+        # stall, after a power-on again, fails that case): main() boots the
+        # lab once more
+        print("AGAIN lab: %s; booting both machines once more" % e,
+              flush=True)
+        stalled = True
     except (TimeoutError, EOFError) as e:
         report("boot", False, "%s after %.0fs" % (e, time.monotonic() - start))
     finally:
